@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Build the tiny test fixtures for package classifier (seeded, deterministic).
 
-Writes, under --out (default: the directory of this script):
+Writes, under --out (default: shared/classifier/testdata in this checkout):
 
   tiny/        RoBERTa-shaped sequence classifier: 2 layers, hidden 32, 2 heads, random weights,
                inputs input_ids/attention_mask (int64, dynamic batch/sequence), output logits
@@ -14,7 +14,7 @@ Writes, under --out (default: the directory of this script):
   graphs/      weightless graphs for load-error tests: no_mask.onnx (no attention_mask input),
                rank3.onnx (logits [batch, 1, 4]), int32.onnx (int32 input_ids).
 
-Run: /usr/bin/python3 make_tiny_model.py [--out DIR] [--seed N]
+Run: /usr/bin/python3 model/testmodels/make_tiny_model.py [--out DIR] [--seed N]
 Needs python3-torch (1.13), python3-onnx, python3-numpy.
 """
 import argparse
@@ -314,7 +314,8 @@ def small_graphs(out):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                               "..", "..", "shared", "classifier", "testdata"))
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--merges", type=int, default=120)
     args = ap.parse_args()
