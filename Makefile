@@ -30,7 +30,7 @@ LDFLAGS := -X github.com/ttpscope/ttpscope/shared/ortenv.defaultLibrary=$(ORT_LI
 BIN := bin
 
 # Fuzz targets run briefly by `make test` (package:target), and for longer by `make fuzz FUZZTIME=5m`.
-FUZZ_TARGETS := $(shell grep -rl --include='*_test.go' '^func Fuzz' shared elastic-ingest fluentbit-plugin 2>/dev/null | \
+FUZZ_TARGETS := $(shell grep -rl --include='*_test.go' '^func Fuzz' shared elastic-ingest fluentbit-plugin model test 2>/dev/null | \
 	xargs -r grep -H -o '^func Fuzz[A-Za-z0-9_]*' | sed -E 's|/[^/]*_test.go:func |:|' | sort -u)
 FUZZTIME ?= 8s
 
@@ -55,10 +55,17 @@ unit: ort
 	$(GO) test -count=1 -race ./...
 
 fuzz: ort
-	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
+	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
 		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
-		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) ./$$pkg >/dev/null || { echo "FAIL fuzz $$pkg $$name"; $(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) ./$$pkg; exit 1; }; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) ./$$pkg >$$log 2>&1 || { cat $$log; echo "FAIL fuzz $$pkg $$name"; exit 1; }; \
 	done
+
+# Benchmarks of the default model: raw ONNX Runtime on the classifier's own batches, the whole
+# enrichment path on unique lines and on a repetitive stream. Records/s is the column to read.
+BENCHTIME ?= 3s
+bench: ort
+	@mkdir -p $(BIN)
+	$(GO) test -run='^$$' -bench=. -benchtime=$(BENCHTIME) ./test/bench | tee $(BIN)/bench.txt
 
 clean:
 	rm -rf $(BIN) build
