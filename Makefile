@@ -34,11 +34,15 @@ FUZZ_TARGETS := $(shell grep -rl --include='*_test.go' '^func Fuzz' shared elast
 	xargs -r grep -H -o '^func Fuzz[A-Za-z0-9_]*' | sed -E 's|/[^/]*_test.go:func |:|' | sort -u)
 FUZZTIME ?= 8s
 
-.PHONY: all build demo test vet unit fuzz bench clean
+.PHONY: all build plugin demo test vet unit fuzz bench clean
 all: ort build
 
-build: ort
+build: ort plugin
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/elastic-ingest ./elastic-ingest
+
+# The Fluent Bit output plugin (Go c-shared library; the name must not start with "flb-").
+plugin: ort
+	$(GO) build -buildmode=c-shared -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/out_ttpscope.so ./fluentbit-plugin
 
 # The main job: classify the example logs with the embedded default model, print annotated NDJSON and a
 # per-class summary. No Elasticsearch needed.
