@@ -89,6 +89,7 @@ could not be classified (each is reported on stderr and still written out); 130 
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newClassifyCmd())
 	root.AddCommand(newEvalCmd())
+	root.AddCommand(newSetupCmd())
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "Print the version of elastic-ingest and of the embedded model",
