@@ -90,6 +90,7 @@ could not be classified (each is reported on stderr and still written out); 130 
 	root.AddCommand(newClassifyCmd())
 	root.AddCommand(newEvalCmd())
 	root.AddCommand(newSetupCmd())
+	root.AddCommand(newServeCmd())
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "Print the version of elastic-ingest and of the embedded model",
