@@ -110,6 +110,10 @@ func New(ctx context.Context, cfg *config.Config, deps Deps) (*Instance, error) 
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("enricher: %w", err), release())
 	}
+	// The plugin's own dead letters (undecodable bytes, panicked chunks, unencodable records) go through
+	// dead. With sink es, esbulk appends the documents Elasticsearch refuses to the same path through its
+	// own handle: both append with O_APPEND, one write(2) and fsync per batch, never truncate, so their
+	// lines do not interleave (README, "Dead letters").
 	dead := deadletter.New(cfg.DeadLetterPath)
 	s, err := deps.Sink(cfg, dead, log)
 	if err != nil {

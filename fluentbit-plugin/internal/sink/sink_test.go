@@ -43,7 +43,7 @@ func TestDocIDIsDeterministicAndUnambiguous(t *testing.T) {
 	if a == DocID([][]byte{[]byte("tag"), []byte("a"), []byte("bc")}) {
 		t.Fatal("DocID ignores part boundaries")
 	}
-	if len(a) != 27 {
-		t.Errorf("id %q has length %d, want 27", a, len(a))
+	if len(a) != 22 {
+		t.Errorf("id %q has length %d, want 22", a, len(a))
 	}
 }
