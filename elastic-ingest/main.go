@@ -91,6 +91,7 @@ could not be classified (each is reported on stderr and still written out); 130 
 	root.AddCommand(newEvalCmd())
 	root.AddCommand(newSetupCmd())
 	root.AddCommand(newServeCmd())
+	root.AddCommand(newBackfillCmd())
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "Print the version of elastic-ingest and of the embedded model",
