@@ -88,6 +88,7 @@ could not be classified (each is reported on stderr and still written out); 130 
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newClassifyCmd())
+	root.AddCommand(newShipCmd())
 	root.AddCommand(newEvalCmd())
 	root.AddCommand(newSetupCmd())
 	root.AddCommand(newServeCmd())
