@@ -53,7 +53,7 @@ func (m *modelFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&m.fields, "fields", record.DefaultFields(), "record keys or dotted paths to take the text from, first present wins [$TTPSCOPE_FIELDS]")
 	fs.StringVar(&m.resultKey, "result-key", schema.DefaultKey, "key (dotted path allowed) the result is written under [$TTPSCOPE_RESULT_KEY]")
 	fs.Float64Var(&m.threshold, "alert-threshold", enrich.DefaultAlertThreshold, "score at or above which an attack class also gets ECS threat.* fields [$TTPSCOPE_ALERT_THRESHOLD]")
-	fs.IntVar(&m.batchSize, "batch-size", 32, "texts per model run [$TTPSCOPE_BATCH_SIZE]")
+	fs.IntVar(&m.batchSize, "batch-size", classifier.DefaultBatchSize, "texts per model run [$TTPSCOPE_BATCH_SIZE]")
 	fs.IntVar(&m.threads, "threads", 1, "ONNX Runtime intra-op threads per model run [$TTPSCOPE_THREADS]")
 	fs.IntVar(&m.workers, "workers", runtime.NumCPU(), "model runs in parallel [$TTPSCOPE_WORKERS]")
 	fs.IntVar(&m.maxTokens, "max-tokens", 0, "tokens per window; longer texts are classified over overlapping windows (0: the model's maximum) [$TTPSCOPE_MAX_TOKENS]")

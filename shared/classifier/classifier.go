@@ -19,7 +19,7 @@ import (
 
 // Defaults for Options fields left at zero.
 const (
-	DefaultBatchSize      = 32
+	DefaultBatchSize      = 8
 	DefaultMaxWindows     = 16
 	DefaultIntraOpThreads = 1
 	DefaultInterOpThreads = 1

@@ -258,6 +258,9 @@ func (c *Classifier) RunRaw(ctx context.Context, ids [][]int64) ([][]float32, er
 			return nil, fmt.Errorf("RunRaw: row %d has %d tokens; want 1..%d", i, len(row), c.info.MaxTokens)
 		}
 	}
+	if err := ctx.Err(); err != nil { // AfterFunc's terminate may come too late for a short run
+		return nil, err
+	}
 	r, err := c.newRunner(ctx)
 	if err != nil {
 		return nil, err

@@ -22,14 +22,14 @@ func TestInfo(t *testing.T) {
 			Name: "tiny-test", Version: "0.0.1-test",
 			Labels:  []string{"LABEL_0", "LABEL_1", "LABEL_2", "LABEL_3"},
 			Classes: []string{"benign", "T1003.002", "T1562", "T1134"}, Temperature: 1,
-			ModelMaxTokens: 64, MaxTokens: 64, WindowTokens: 62, Stride: 31, MaxWindows: 16, BatchSize: 32,
+			ModelMaxTokens: 64, MaxTokens: 64, WindowTokens: 62, Stride: 31, MaxWindows: 16, BatchSize: DefaultBatchSize,
 			InputNames: []string{"input_ids", "attention_mask"}, OutputName: "logits", PadID: 1,
 		}},
 		{tinyTTDir, Info{
 			Name: "ttpscope/tiny_tt", Version: "",
 			Labels:  []string{"benign", "T1003.002", "T1562", "T1134"},
 			Classes: []string{"benign", "T1003.002", "T1562", "T1134"}, Temperature: 1,
-			ModelMaxTokens: 64, MaxTokens: 64, WindowTokens: 62, Stride: 31, MaxWindows: 16, BatchSize: 32,
+			ModelMaxTokens: 64, MaxTokens: 64, WindowTokens: 62, Stride: 31, MaxWindows: 16, BatchSize: DefaultBatchSize,
 			InputNames: []string{"input_ids", "attention_mask", "token_type_ids"}, OutputName: "logits", PadID: 1,
 		}},
 	}

@@ -53,7 +53,7 @@ const (
 const (
 	DefaultSink           = SinkStdout
 	DefaultAlertThreshold = 0.5
-	DefaultBatchSize      = 32
+	DefaultBatchSize      = 8
 	DefaultCacheSize      = 100_000
 	DefaultThreads        = 1
 	DefaultESIndex        = "logs-ttpscope-default"
@@ -121,7 +121,7 @@ func Keys() []Key {
 		{Name: "result_key", Default: schema.DefaultKey, Help: "key (dotted path allowed) the result is written under"},
 		{Name: "alert_threshold", Default: "0.5", Help: "score (0 < t <= 1) at which an attack class also gets ECS threat.* fields"},
 		{Name: "max_tokens", Default: "0 (model maximum)", Help: "tokens per window, 0 or 8..65536"},
-		{Name: "batch_size", Default: "32", Help: "windows per ONNX Runtime run, 1..4096"},
+		{Name: "batch_size", Default: "8", Help: "windows per ONNX Runtime run, 1..4096"},
 		{Name: "cache_size", Default: "100000", Help: "normalized texts whose results are remembered per instance, 0 disables, at most 10000000"},
 		{Name: "threads", Default: "1", Help: "ONNX Runtime intra-op threads per run, 1..256"},
 		{Name: "sink", Default: DefaultSink, Help: "es | forward | stdout | null"},

@@ -56,7 +56,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Sink != SinkStdout || c.ModelDir != "" || c.AlertThreshold != 0.5 || c.BatchSize != 32 || c.CacheSize != 100000 ||
+	if c.Sink != SinkStdout || c.ModelDir != "" || c.AlertThreshold != 0.5 || c.BatchSize != 8 || c.CacheSize != 100000 ||
 		c.Threads != 1 || c.MaxTokens != 0 || c.ResultKey != "ttpscope" || c.FlushTimeout != 4*time.Second ||
 		c.ESIndex != DefaultESIndex || !c.ESTLSVerify || c.ESID != IDHash || c.ForwardTag != DefaultForwardTag ||
 		len(c.Fields) != 8 || c.Fields[0] != "process.command_line" {
