@@ -1,0 +1,336 @@
+package datagen
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestRegistry(t *testing.T) {
+	fs := Registry()
+	if err := Validate(fs); err != nil {
+		t.Fatal(err)
+	}
+	families := map[Label]int{}
+	templates := map[Label]int{}
+	for _, f := range fs {
+		families[f.Class]++
+		templates[f.Class] += len(f.Templates)
+		prefix := map[Label]string{Benign: "benign/", T1003: "cred/", T1562: "impair/", T1134: "token/"}[f.Class]
+		if !strings.HasPrefix(f.Name, prefix) {
+			t.Errorf("family %s of class %s should be named %s...", f.Name, f.Class, prefix)
+		}
+		switch f.Platform {
+		case "windows", "linux", "macos", "cloud", "any":
+		default:
+			t.Errorf("family %s: unknown platform %q", f.Name, f.Platform)
+		}
+	}
+	for _, c := range []Label{T1003, T1562, T1134} {
+		if families[c] < 40 {
+			t.Errorf("class %s has %d families, want >= 40", c, families[c])
+		}
+	}
+	if templates[Benign] < 300 {
+		t.Errorf("benign has %d templates, want >= 300", templates[Benign])
+	}
+	t.Logf("families %v, templates %v", families, templates)
+}
+
+func TestValidateRejects(t *testing.T) {
+	good := fam("benign/x", Benign, "any", Sh, "ls")
+	tests := map[string][]Family{
+		"duplicate":     {good, good},
+		"unknown class": {fam("benign/y", Label("T9999"), "any", Sh, "ls")},
+		"no templates":  {{Name: "benign/z", Class: Benign}},
+		"unknown slot":  {fam("benign/w", Benign, "any", Sh, "ls {{nosuch}}")},
+		"empty name":    {fam("", Benign, "any", Sh, "ls")},
+	}
+	for name, fs := range tests {
+		if err := Validate(fs); err == nil {
+			t.Errorf("%s: Validate accepted", name)
+		}
+	}
+}
+
+// TestFamilyVariety checks that every family yields many distinct texts,
+// both before launchers and noise (its own templates and slots) and after.
+func TestFamilyVariety(t *testing.T) {
+	const draws = 400
+	slots := newSlots()
+	cfg := Config{}.withDefaults()
+	for _, f := range Registry() {
+		rng := rand.New(rand.NewPCG(7, hash64(f.Name)))
+		core := map[string]bool{}
+		full := map[string]bool{}
+		for i := 0; i < draws; i++ {
+			s := newSample(rng, slots)
+			x := f.core(s)
+			if s.err != nil {
+				t.Fatalf("%s: %v", f.Name, s.err)
+			}
+			core[x] = true
+			y, err := sampleWith(&f, rng, slots, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			full[dedupeKey(y)] = true
+		}
+		if len(core) < 12 {
+			t.Errorf("%s: %d distinct core texts in %d draws, want >= 12", f.Name, len(core), draws)
+		}
+		if len(full) < 40 {
+			t.Errorf("%s: %d distinct texts in %d draws, want >= 40", f.Name, len(full), draws)
+		}
+	}
+}
+
+func generate(t *testing.T, cfg Config) ([]Record, Stats) {
+	t.Helper()
+	recs, st, err := Generate(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs, st
+}
+
+func TestDeterminism(t *testing.T) {
+	write := func(seed uint64) []byte {
+		dir := t.TempDir()
+		recs, st := generate(t, Config{Seed: seed, N: 4000})
+		if err := Write(dir, recs, st); err != nil {
+			t.Fatal(err)
+		}
+		var all []byte
+		for _, f := range []string{"train.jsonl", "val.jsonl", "test.jsonl", "heldout.jsonl", "stats.json"} {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, b...)
+		}
+		return all
+	}
+	a, b, c := write(11), write(11), write(12)
+	if !bytes.Equal(a, b) {
+		t.Error("same seed produced different bytes")
+	}
+	if bytes.Equal(a, c) {
+		t.Error("different seeds produced identical bytes")
+	}
+}
+
+func TestBalanceAndSplits(t *testing.T) {
+	const n = 20000
+	recs, st := generate(t, Config{Seed: 3, N: n})
+	if len(recs) != n {
+		t.Fatalf("got %d records, want %d", len(recs), n)
+	}
+	if st.LabelConflicts != 0 {
+		t.Errorf("%d texts were generated under two labels", st.LabelConflicts)
+	}
+	byLabel := map[Label]int{}
+	bySplit := map[string]int{}
+	keys := map[string]map[string]bool{}
+	famSplit := map[string]map[string]bool{}
+	for _, r := range recs {
+		byLabel[r.Label]++
+		bySplit[r.Split]++
+		if keys[r.Split] == nil {
+			keys[r.Split] = map[string]bool{}
+		}
+		k := dedupeKey(r.Text)
+		for sp, ks := range keys {
+			if ks[k] {
+				t.Fatalf("text %q appears twice (splits %s and %s)", r.Text, sp, r.Split)
+			}
+		}
+		keys[r.Split][k] = true
+		if famSplit[r.Family] == nil {
+			famSplit[r.Family] = map[string]bool{}
+		}
+		famSplit[r.Family][r.Split] = true
+	}
+	if got := float64(byLabel[Benign]) / n; math.Abs(got-0.55) > 0.005 {
+		t.Errorf("benign share %.3f, want 0.55", got)
+	}
+	for _, c := range []Label{T1003, T1562, T1134} {
+		if got := float64(byLabel[c]) / n; math.Abs(got-0.15) > 0.005 {
+			t.Errorf("%s share %.3f, want 0.15", c, got)
+		}
+	}
+	inTrain := n - bySplit[SplitHeldout]
+	for sp, want := range map[string]float64{SplitTrain: 0.8, SplitVal: 0.1, SplitTest: 0.1} {
+		if got := float64(bySplit[sp]) / float64(inTrain); math.Abs(got-want) > 0.02 {
+			t.Errorf("split %s holds %.3f of in-training records, want %.2f", sp, got, want)
+		}
+	}
+	if h := float64(bySplit[SplitHeldout]) / n; h < 0.08 || h > 0.25 {
+		t.Errorf("heldout share %.3f, want about 0.15", h)
+	}
+	held := map[string]bool{}
+	for _, f := range st.HeldoutFamily {
+		held[f] = true
+	}
+	for fam, sps := range famSplit {
+		if held[fam] && (len(sps) != 1 || !sps[SplitHeldout]) {
+			t.Errorf("held-out family %s appears in splits %v", fam, sps)
+		}
+		if !held[fam] && sps[SplitHeldout] {
+			t.Errorf("training family %s appears in heldout", fam)
+		}
+	}
+	perClass := map[Label]int{}
+	for _, f := range Registry() {
+		if held[f.Name] {
+			perClass[f.Class]++
+		}
+	}
+	for _, c := range Labels() {
+		if perClass[c] == 0 {
+			t.Errorf("no family of class %s held out", c)
+		}
+	}
+}
+
+func TestHeldoutDependsOnSeed(t *testing.T) {
+	fs := Registry()
+	a, b := HeldoutFamilies(fs, 1, 0.15), HeldoutFamilies(fs, 2, 0.15)
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("held-out sizes %d and %d", len(a), len(b))
+	}
+	same := true
+	for k := range a {
+		same = same && b[k]
+	}
+	if same {
+		t.Error("seeds 1 and 2 hold out the same families")
+	}
+	if len(HeldoutFamilies(fs, 1, 0)) != 0 {
+		t.Error("frac 0 held out families")
+	}
+}
+
+// TestPolicy checks labelling decisions from POLICY.md on generated data:
+// each rule is a pattern over the dedupe key and the label every matching
+// text must carry. Each rule must match at least one text.
+func TestPolicy(t *testing.T) {
+	recs, _ := generate(t, Config{Seed: 5, N: 60000, HoldoutFrac: -1, NoiseProb: 0.01, LaunchProb: 0.01})
+	rules := []struct {
+		pattern string
+		label   Label
+		except  string // texts matching this are not checked by the rule
+	}{
+		{`^set-mppreference -disablerealtimemonitoring (\$false|0)$`, Benign, ""},
+		{`^netsh advfirewall set \w+ state on$`, Benign, ""},
+		{`^setenforce 1$`, Benign, ""},
+		{`^ufw enable$`, Benign, ""},
+		{`^auditctl -e 1$`, Benign, ""},
+		{`procdump\S* .*-ma w3wp`, Benign, ""},
+		{`^(sc|sc\.exe) stop spooler$`, Benign, ""},
+		{`^kubectl create token`, Benign, ""},
+		{`^wevtutil(\.exe)? (cl|clear-log) `, Benign, ""},
+		{`^clear-eventlog `, Benign, ""},
+		{`^history -c`, Benign, ""},
+		{`^reg export hkcu\\`, Benign, ""},
+		{`^systemctl mask (sleep|suspend|hibernate|ctrl-alt-del)`, Benign, ""},
+		{`^powershell(\.exe)? -executionpolicy bypass -file `, Benign, ""},
+		{`^set-executionpolicy (remotesigned|allsigned|restricted)`, Benign, ""},
+		{`^remove-mppreference -exclusion`, Benign, ""},
+		{`^runas /user:`, Benign, `/netonly`},
+		{`^psexec -s -i cmd\.exe$`, Benign, ""},
+		{`^del .*lsass\.dmp`, Benign, ""},
+		{`^sysmon(64)?(\.exe)? -u`, T1562, ""},
+		{`^set-executionpolicy (bypass|unrestricted)`, T1562, ""},
+		{`^setenforce 0$`, T1562, ""},
+		{`^unset histfile$`, T1562, ""},
+		{`^netsh advfirewall set \w+ state off$`, T1562, ""},
+		{`^add-mppreference -exclusionpath`, T1562, ""},
+		{`^reg(\.exe)? save hklm\\sam `, T1003, ""},
+		{`^esentutl(\.exe)? /y /vss .*\\sam /d`, T1003, ""},
+		{`comsvcs(\.dll)?,? ?minidump`, T1003, ""},
+		{`sekurlsa::logonpasswords`, T1003, ""},
+		{`^runas(\.exe)? /netonly`, T1134, ""},
+		{`^printspoofer`, T1134, ""},
+		{`^invoke-tokenmanipulation`, T1134, ""},
+		{`sid::add`, T1134, ""},
+	}
+	for _, rule := range rules {
+		re := regexp.MustCompile(rule.pattern)
+		var except *regexp.Regexp
+		if rule.except != "" {
+			except = regexp.MustCompile(rule.except)
+		}
+		matched := 0
+		for _, r := range recs {
+			k := dedupeKey(r.Text)
+			if !re.MatchString(k) || except != nil && except.MatchString(k) {
+				continue
+			}
+			matched++
+			if r.Label != rule.label {
+				t.Errorf("rule %q wants %s, got %s for %q (family %s)", rule.pattern, rule.label, r.Label, r.Text, r.Family)
+			}
+		}
+		if matched == 0 {
+			t.Errorf("rule %q matched no generated text", rule.pattern)
+		}
+	}
+}
+
+func TestWriteJSONL(t *testing.T) {
+	dir := t.TempDir()
+	recs, st := generate(t, Config{Seed: 1, N: 2000})
+	if err := Write(dir, recs, st); err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, sp := range []string{SplitTrain, SplitVal, SplitTest, SplitHeldout} {
+		b, err := os.ReadFile(filepath.Join(dir, sp+".jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+			var r Record
+			if err := json.Unmarshal(line, &r); err != nil {
+				t.Fatalf("%s: %v in %q", sp, err, line)
+			}
+			if r.Split != sp || r.Text == "" || r.Family == "" {
+				t.Fatalf("%s: bad record %+v", sp, r)
+			}
+			total++
+		}
+	}
+	if total != len(recs) {
+		t.Errorf("read %d records, wrote %d", total, len(recs))
+	}
+}
+
+func TestGenerateCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := Generate(ctx, Config{N: 5000}); err == nil {
+		t.Error("Generate ignored a cancelled context")
+	}
+}
+
+func BenchmarkSample(b *testing.B) {
+	fs := Registry()
+	slots := newSlots()
+	cfg := Config{}.withDefaults()
+	rng := rand.New(rand.NewPCG(1, 1))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f := &fs[i%len(fs)]
+		if _, err := sampleWith(f, rng, slots, cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

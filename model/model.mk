@@ -1,0 +1,77 @@
+# Model pipeline: datagen -> corpus -> bpetrain -> encode -> train/export.
+# Included from the root Makefile (it also runs alone: make -f model/model.mk model).
+#
+#   make model         full run into $(MODEL_OUT) (~40 min on 2 shared cores, see model/README.md)
+#   make model-smoke   a few thousand samples, tiny model, a few steps, export (~1-2 min); CI runs it
+#   make model-base    untrained RoBERTa-base-shaped (12x768) ONNX for benchmarks
+#
+# Every step is seeded; outputs land under model/work/ (git-ignored) and $(MODEL_OUT).
+
+GO ?= go
+PYTHON ?= /usr/bin/python3
+
+MODEL_WORK ?= model/work
+MODEL_OUT ?= $(MODEL_WORK)/out
+MODEL_SEED ?= 1
+MODEL_N ?= 150000
+MODEL_HOLDOUT ?= 0.15
+MODEL_VOCAB ?= 8000
+MODEL_MAX_LEN ?= 128
+MODEL_LAYERS ?= 2
+MODEL_HIDDEN ?= 128
+MODEL_HEADS ?= 4
+MODEL_FFN ?= 512
+MODEL_EPOCHS ?= 4
+MODEL_MAX_MINUTES ?= 25
+MODEL_THREADS ?= 2
+MODEL_TRAIN_FLAGS ?=
+
+# Threads: torch intra-op threads from --threads; OpenMP must wait passively on a shared machine.
+MODEL_ENV := OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=$(MODEL_THREADS) MKL_NUM_THREADS=$(MODEL_THREADS) GOMAXPROCS=2
+
+MODEL_DATA := $(MODEL_WORK)/data
+MODEL_ENC := $(MODEL_WORK)/enc
+MODEL_TOK := $(MODEL_WORK)/tokenizer.json
+
+.PHONY: model model-data model-tokenizer model-encode model-train model-smoke model-base model-test model-clean
+
+model: model-train
+
+model-data:
+	$(GO) run ./model/cmd/datagen -seed $(MODEL_SEED) -n $(MODEL_N) -holdout-frac $(MODEL_HOLDOUT) -out $(MODEL_DATA)
+
+model-tokenizer: model-data
+	$(GO) run ./model/cmd/encode -in $(MODEL_DATA) -corpus $(MODEL_WORK)/corpus.txt -corpus-splits train
+	$(GO) run ./model/cmd/bpetrain -in $(MODEL_WORK)/corpus.txt -vocab $(MODEL_VOCAB) -out $(MODEL_TOK)
+
+model-encode: model-tokenizer
+	$(GO) run ./model/cmd/encode -in $(MODEL_DATA) -tokenizer $(MODEL_TOK) -max-len $(MODEL_MAX_LEN) -out $(MODEL_ENC)
+
+model-train: model-encode
+	$(MODEL_ENV) $(PYTHON) model/train.py --data $(MODEL_ENC) --tokenizer $(MODEL_TOK) --out $(MODEL_OUT) \
+		--layers $(MODEL_LAYERS) --hidden $(MODEL_HIDDEN) --heads $(MODEL_HEADS) --ffn $(MODEL_FFN) \
+		--epochs $(MODEL_EPOCHS) --max-minutes $(MODEL_MAX_MINUTES) --threads $(MODEL_THREADS) --seed $(MODEL_SEED) \
+		$(MODEL_TRAIN_FLAGS)
+	@if [ -f "$(ORT_LIBRARY)" ]; then $(GO) run ./model/cmd/onnxverify -model $(MODEL_OUT) -ort "$(ORT_LIBRARY)"; \
+	else echo "model: ONNX Runtime library not found (ORT_LIBRARY), skipping onnxverify"; fi
+
+# CI smoke run: small data, tiny model, a few steps, export. Uses its own work dir.
+model-smoke:
+	$(MAKE) -f $(firstword $(filter %model.mk,$(MAKEFILE_LIST))) model \
+		MODEL_WORK=$(MODEL_WORK)/smoke MODEL_OUT=$(MODEL_WORK)/smoke/out MODEL_N=4000 MODEL_VOCAB=1000 \
+		MODEL_MAX_LEN=64 MODEL_LAYERS=1 MODEL_HIDDEN=64 MODEL_HEADS=2 MODEL_FFN=128 MODEL_EPOCHS=30 \
+		MODEL_TRAIN_FLAGS="--max-steps 1500 --eval-every 300 --batch-size 32 --lr 2e-3 --min-val-f1 0.7"
+
+# Untrained RoBERTa-base-shaped model for performance work (vocab of roberta-base, 512 positions).
+model-base:
+	$(MODEL_ENV) $(PYTHON) model/train.py --random-init --export-only --vocab-size 50265 --max-len 512 \
+		--layers 12 --hidden 768 --heads 12 --ffn 3072 --name ttpscope-base-random --out $(MODEL_WORK)/base \
+		--threads $(MODEL_THREADS) --seed $(MODEL_SEED)
+
+# Unit tests of the pipeline (Go packages and the Python modules).
+model-test:
+	$(GO) test -count=1 ./model/...
+	$(MODEL_ENV) $(PYTHON) -m unittest discover -s model/ttptrain -t model -v
+
+model-clean:
+	rm -rf $(MODEL_WORK)

@@ -1,0 +1,1 @@
+"""Training and export of ttpscope's RoBERTa-style sequence classifier (plain torch)."""
