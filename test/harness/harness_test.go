@@ -453,7 +453,7 @@ func TestLifecycleAndConfig(t *testing.T) {
 	var p plan
 	p.instance("null", map[string]string{"sink": "null"})
 	p.instance("stdout", map[string]string{"Sink": "STDOUT", "result_key": "labels.ml", "threads": "1"})
-	p.instance("other", map[string]string{"sink": "null", "batch_size": "8"}) // another model key: loaded apart
+	p.instance("other", map[string]string{"sink": "null", "batch_size": "16"}) // not the default (8): another model key, loaded apart
 	p.instance("bad", map[string]string{"sink": "es", "es_url": "http://127.0.0.1:1", "es_tls_verify": "maybe"})
 	p.instance("typo", map[string]string{"sink": "null", "model-dir": "/x"})
 	p.flush("null", "t", 1, 0, 0, file)
