@@ -25,6 +25,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/ttpscope/ttpscope/shared/atomicfile"
 	"github.com/ttpscope/ttpscope/shared/enrich"
 	"github.com/ttpscope/ttpscope/shared/esbulk"
 	"github.com/ttpscope/ttpscope/shared/record"
@@ -876,23 +877,8 @@ func (c *checkpoint) save(path string) error {
 	if err != nil {
 		return fmt.Errorf("encode checkpoint: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, append(b, '\n')); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
-	}
-	_, werr := tmp.Write(append(b, '\n'))
-	if werr == nil {
-		werr = tmp.Sync()
-	}
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write checkpoint %s: %w", path, werr)
 	}
 	return nil
 }
