@@ -22,8 +22,7 @@ import (
 type backfillFlags struct {
 	model modelFlags
 
-	esURL, esAPIKey, esUser, esPassword, esCAFile string
-	esInsecure                                    bool
+	esConnFlags
 
 	source, dest     string
 	inPlace          bool
@@ -40,17 +39,6 @@ type backfillFlags struct {
 	deadline         time.Duration
 	progressInterval time.Duration
 	logLevel         string
-}
-
-// backfillEnv maps backfill's connection flags to the environment variables setup reads for them.
-func backfillEnv() map[string]string {
-	env := map[string]string{}
-	for flag, name := range setupEnvFallbacks() {
-		if strings.HasPrefix(flag, "es-") {
-			env[flag] = name
-		}
-	}
-	return env
 }
 
 func newBackfillCmd() *cobra.Command {
@@ -95,7 +83,7 @@ page, then exit 130. Exit 3 when documents were dead-lettered.`,
 			if err := applyEnv(cmd); err != nil {
 				return err
 			}
-			if err := applyEnvMap(cmd, backfillEnv()); err != nil {
+			if err := applyEnvMap(cmd, esConnEnv()); err != nil {
 				return err
 			}
 			return runBackfill(cmd.Context(), f, cmd.ErrOrStderr())
@@ -103,12 +91,7 @@ page, then exit 130. Exit 3 when documents were dead-lettered.`,
 	}
 	f.model.register(cmd.Flags())
 	fs := cmd.Flags()
-	fs.StringVar(&f.esURL, "es-url", "http://localhost:9200", "Elasticsearch URL [$ELASTICSEARCH_URL]")
-	fs.StringVar(&f.esAPIKey, "es-api-key", "", "Elasticsearch API key, base64 id:key [$ES_API_KEY]")
-	fs.StringVar(&f.esUser, "es-user", "", "Elasticsearch basic-auth user [$ES_USER]")
-	fs.StringVar(&f.esPassword, "es-password", "", "Elasticsearch basic-auth password [$ES_PASSWORD]")
-	fs.StringVar(&f.esCAFile, "es-ca-file", "", "PEM CA certificate(s) to verify Elasticsearch's TLS certificate [$ES_CA_FILE]")
-	fs.BoolVar(&f.esInsecure, "es-insecure", false, "do not verify Elasticsearch's TLS certificate (test clusters only)")
+	f.esConnFlags.register(fs)
 	fs.StringVar(&f.source, "source", "", "index, alias, data stream or pattern to read (required)")
 	fs.StringVar(&f.dest, "dest", "", "index or data stream to write the enriched documents to")
 	fs.BoolVar(&f.inPlace, "in-place", false, "re-index every document where it is (not for data streams)")

@@ -203,7 +203,7 @@ func TestBackfillCmdDeadLetterAndErrors(t *testing.T) {
 }
 
 func TestBackfillEnvNames(t *testing.T) {
-	env := backfillEnv()
+	env := esConnEnv()
 	if env["es-url"] != "ELASTICSEARCH_URL" || env["es-api-key"] != "ES_API_KEY" || env["kibana-url"] != "" {
 		t.Errorf("env %v", env)
 	}

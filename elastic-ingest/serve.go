@@ -38,14 +38,7 @@ type serveFlags struct {
 
 // serveEnv maps serve's own flags to the environment variables read when the flag is not given.
 func serveEnv() map[string]string {
-	return map[string]string{
-		"listen":      "TTPSCOPE_LISTEN",
-		"es-url":      "ELASTICSEARCH_URL",
-		"es-api-key":  "ES_API_KEY",
-		"es-user":     "ES_USER",
-		"es-password": "ES_PASSWORD",
-		"es-ca-file":  "ES_CA_FILE",
-	}
+	return withEnv(map[string]string{"listen": "TTPSCOPE_LISTEN"})
 }
 
 func newServeCmd() *cobra.Command {

@@ -30,8 +30,7 @@ import (
 const kibanaAPIVersion = "2023-10-31"
 
 type setupFlags struct {
-	esURL, esAPIKey, esUser, esPassword, esCAFile string
-	esInsecure                                    bool
+	esConnFlags
 
 	resultKey     string
 	componentName string
@@ -59,19 +58,14 @@ type setupFlags struct {
 // setupEnvFallbacks maps setup's flag names to the environment variables
 // read when the flag is not given.
 func setupEnvFallbacks() map[string]string {
-	return map[string]string{
-		"es-url":          "ELASTICSEARCH_URL",
-		"es-api-key":      "ES_API_KEY",
-		"es-user":         "ES_USER",
-		"es-password":     "ES_PASSWORD",
-		"es-ca-file":      "ES_CA_FILE",
+	return withEnv(map[string]string{
 		"result-key":      "TTPSCOPE_RESULT_KEY",
 		"kibana-url":      "KIBANA_URL",
 		"kibana-space":    "KIBANA_SPACE",
 		"kibana-api-key":  "KIBANA_API_KEY",
 		"kibana-user":     "KIBANA_USER",
 		"kibana-password": "KIBANA_PASSWORD",
-	}
+	})
 }
 
 func newSetupCmd() *cobra.Command {
@@ -107,12 +101,7 @@ default to the Elasticsearch ones.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&f.esURL, "es-url", "http://localhost:9200", "Elasticsearch URL [$ELASTICSEARCH_URL]")
-	fs.StringVar(&f.esAPIKey, "es-api-key", "", "Elasticsearch API key, base64 id:key [$ES_API_KEY]")
-	fs.StringVar(&f.esUser, "es-user", "", "Elasticsearch basic-auth user [$ES_USER]")
-	fs.StringVar(&f.esPassword, "es-password", "", "Elasticsearch basic-auth password [$ES_PASSWORD]")
-	fs.StringVar(&f.esCAFile, "es-ca-file", "", "PEM CA certificate(s) to verify Elasticsearch's TLS certificate [$ES_CA_FILE]")
-	fs.BoolVar(&f.esInsecure, "es-insecure", false, "do not verify Elasticsearch's TLS certificate (test clusters only)")
+	f.esConnFlags.register(fs)
 	fs.StringVar(&f.resultKey, "result-key", schema.DefaultKey, "key (dotted path allowed) the result is written under, as given to classify/ship [$TTPSCOPE_RESULT_KEY]")
 	fs.StringVar(&f.componentName, "component-template", estemplate.ComponentTemplateName, "name of the component template")
 	fs.StringVar(&f.templateName, "index-template", estemplate.IndexTemplateName, "name of the index template")

@@ -44,8 +44,7 @@ const idScheme = "ttpscope-ship/1"
 type shipFlags struct {
 	model modelFlags
 
-	esURL, esAPIKey, esUser, esPassword, esCAFile string
-	esInsecure                                    bool
+	esConnFlags
 
 	index      string
 	dataStream bool
@@ -76,16 +75,6 @@ type shipDeps struct {
 	logInterval time.Duration          // progress log lines when stderr is not a terminal (default 10s)
 	now         func() time.Time       // clock
 	isTerminal  func(w io.Writer) bool // default: a *os.File that is a terminal
-}
-
-func shipEnv() map[string]string {
-	return map[string]string{
-		"es-url":      "ELASTICSEARCH_URL",
-		"es-api-key":  "ES_API_KEY",
-		"es-user":     "ES_USER",
-		"es-password": "ES_PASSWORD",
-		"es-ca-file":  "ES_CA_FILE",
-	}
 }
 
 func newShipCmd() *cobra.Command {
@@ -123,7 +112,7 @@ checkpoint is written first).`,
 			if err := applyEnv(cmd); err != nil {
 				return err
 			}
-			if err := applyEnvMap(cmd, shipEnv()); err != nil {
+			if err := applyEnvMap(cmd, esConnEnv()); err != nil {
 				return err
 			}
 			return runShip(cmd.Context(), f, shipDeps{}, args, cmd.InOrStdin(), cmd.ErrOrStderr())
@@ -135,12 +124,7 @@ checkpoint is written first).`,
 
 func (f *shipFlags) register(fs *pflag.FlagSet) {
 	f.model.register(fs)
-	fs.StringVar(&f.esURL, "es-url", esbulk.DefaultAddress, "Elasticsearch URL [$ELASTICSEARCH_URL]")
-	fs.StringVar(&f.esAPIKey, "es-api-key", "", "Elasticsearch API key, base64 id:key [$ES_API_KEY]")
-	fs.StringVar(&f.esUser, "es-user", "", "Elasticsearch basic-auth user [$ES_USER]")
-	fs.StringVar(&f.esPassword, "es-password", "", "Elasticsearch basic-auth password [$ES_PASSWORD]")
-	fs.StringVar(&f.esCAFile, "es-ca-file", "", "PEM CA certificate(s) to verify Elasticsearch's TLS certificate [$ES_CA_FILE]")
-	fs.BoolVar(&f.esInsecure, "es-insecure", false, "do not verify Elasticsearch's TLS certificate (test clusters only)")
+	f.esConnFlags.register(fs)
 	fs.StringVar(&f.index, "index", "ttpscope-%Y.%m.%d", "target index, alias or data stream; strftime directives (%Y %m %d %H %j %V) take the record's @timestamp in UTC")
 	fs.BoolVar(&f.dataStream, "data-stream", false, "the target is a data stream (records without @timestamp get the run's start time)")
 	fs.StringVar(&f.pipeline, "pipeline", "", "ingest pipeline to run on every document")
