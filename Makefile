@@ -69,7 +69,7 @@ unit: ort
 fuzz: ort
 	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
 		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
-		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) ./$$pkg >$$log 2>&1 || { cat $$log; echo "FAIL fuzz $$pkg $$name"; exit 1; }; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=0 ./$$pkg >$$log 2>&1 || { cat $$log; echo "FAIL fuzz $$pkg $$name"; exit 1; }; \
 	done
 
 # Benchmarks of the default model: raw ONNX Runtime on the classifier's own batches, the whole
