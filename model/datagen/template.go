@@ -179,7 +179,7 @@ func checkTemplate(t string, slots map[string]slotFunc) error {
 			return fmt.Errorf("unclosed {{ at %d", i)
 		}
 		c := t[i+2 : end]
-		c = strings.TrimPrefix(c, "?")
+		c = strings.TrimLeft(c, "?") // as expandGroup: every leading "?" makes the group optional
 		parts := splitTop(c)
 		if len(parts) == 1 && isIdent(c) {
 			if _, ok := slots[c]; !ok {
