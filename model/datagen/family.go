@@ -86,6 +86,10 @@ func Registry() []Family {
 	fs = append(fs, impairFamilies()...)
 	fs = append(fs, tokenFamilies()...)
 	fs = append(fs, benignFamilies()...)
+	fs = append(fs, credFamiliesMore()...)
+	fs = append(fs, impairFamiliesMore()...)
+	fs = append(fs, tokenFamiliesMore()...)
+	fs = append(fs, benignFamiliesMore()...)
 	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
 	return fs
 }

@@ -1,0 +1,7 @@
+package datagen
+
+// More benign families: admin, developer and operations commands and hard negatives.
+
+func benignFamiliesMore() []Family {
+	return []Family{}
+}

@@ -1,0 +1,7 @@
+package datagen
+
+// More access-token-manipulation procedure families.
+
+func tokenFamiliesMore() []Family {
+	return []Family{}
+}

@@ -1,0 +1,7 @@
+package datagen
+
+// More impair-defenses procedure families.
+
+func impairFamiliesMore() []Family {
+	return []Family{}
+}
