@@ -213,6 +213,10 @@ func newSlots() map[string]slotFunc {
 	addImpairSlots(m)
 	addTokenSlots(m)
 	addBenignSlots(m)
+	addCredSlotsMore(m)
+	addImpairSlotsMore(m)
+	addTokenSlotsMore(m)
+	addBenignSlotsMore(m)
 	return m
 }
 

@@ -5,3 +5,6 @@ package datagen
 func impairFamiliesMore() []Family {
 	return []Family{}
 }
+
+// addImpairSlotsMore adds the slots this file's families use.
+func addImpairSlotsMore(m map[string]slotFunc) {}
