@@ -72,13 +72,20 @@ fuzz: ort
 		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) ./$$pkg >$$log 2>&1 || { cat $$log; echo "FAIL fuzz $$pkg $$name"; exit 1; }; \
 	done
 
-# Benchmarks of the default model: raw ONNX Runtime on the classifier's own batches, the whole
-# enrichment path on unique lines and on a repetitive stream. Records/s is the column to read.
+# Benchmarks (see README "Performance"): test/bench/report runs each benchmark in its own process and
+# prints one table — raw ONNX Runtime, classify on unique and repetitive lines, the plugin through the
+# C harness, serve and ship through the Elasticsearch fake — for the default model and for a
+# seed-sized one (12x768, random weights, exported by `make model-base` when Python has torch).
 BENCHTIME ?= 3s
+BENCH_BASE ?= $(MODEL_WORK)/base
 bench: ort
 	@mkdir -p $(BIN)
-	$(GO) test -run='^$$' -bench=. -benchtime=$(BENCHTIME) ./test/bench | tee $(BIN)/bench.txt
-	$(GO) test -run='^$$' -bench=. -benchtime=1x ./test/harness | tee -a $(BIN)/bench.txt
+	@if [ -f "$(BENCH_BASE)/model.onnx" ] && [ -f "$(BENCH_BASE)/tokenizer.json" ]; then :; \
+	elif $(PYTHON) -c 'import torch, onnx' 2>/dev/null; then $(MAKE) --no-print-directory model-base; \
+	else echo "bench: $(PYTHON) lacks torch/onnx: no seed-sized model, its rows are skipped"; fi
+	@if $(PYTHON) -c 'import onnx' 2>/dev/null; then $(MAKE) --no-print-directory model-int8; \
+	else echo "bench: $(PYTHON) lacks onnx: no int8 variant, its rows are skipped"; fi
+	$(GO) run ./test/bench/report -benchtime $(BENCHTIME) -base $(BENCH_BASE) -int8 $(MODEL_WORK)/int8 -o $(BIN)/bench.md
 
 # The model pipeline: make model, make model-smoke, make model-base (see model/README.md).
 include model/model.mk

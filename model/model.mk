@@ -4,6 +4,7 @@
 #   make model         full run into $(MODEL_OUT) (~40 min on 2 shared cores, see model/README.md)
 #   make model-smoke   a few thousand samples, tiny model, a few steps, export (~1-2 min); CI runs it
 #   make model-base    untrained RoBERTa-base-shaped (12x768) ONNX for benchmarks
+#   make model-int8    int8 variant of model/default (or MODEL_INT8_SRC) for comparison
 #
 # Every step is seeded; outputs land under model/work/ (git-ignored) and $(MODEL_OUT).
 
@@ -33,7 +34,7 @@ MODEL_DATA := $(MODEL_WORK)/data
 MODEL_ENC := $(MODEL_WORK)/enc
 MODEL_TOK := $(MODEL_WORK)/tokenizer.json
 
-.PHONY: model model-data model-tokenizer model-encode model-train model-smoke model-base model-test model-clean
+.PHONY: model model-data model-tokenizer model-encode model-train model-smoke model-base model-int8 model-test model-clean
 
 model: model-train
 
@@ -67,6 +68,13 @@ model-base:
 	$(MODEL_ENV) $(PYTHON) model/train.py --random-init --export-only --vocab-size 50265 --max-len 512 \
 		--layers 12 --hidden 768 --heads 12 --ffn 3072 --name ttpscope-base-random --out $(MODEL_WORK)/base \
 		--threads $(MODEL_THREADS) --seed $(MODEL_SEED)
+	@# RoBERTa-base's own tokenizer: byte-level BPE on GPT-2's vocabulary (see shared/tokenizer/testdata/golden).
+	gzip -dc shared/tokenizer/testdata/golden/roberta_gpt2.tokenizer.json.gz > $(MODEL_WORK)/base/tokenizer.json
+
+# int8 variant (dynamic quantization of the weight MatMuls, see model/quantize.py) of MODEL_INT8_SRC.
+MODEL_INT8_SRC ?= model/default
+model-int8:
+	$(PYTHON) model/quantize.py --in $(MODEL_INT8_SRC) --out $(MODEL_WORK)/int8
 
 # Unit tests of the pipeline (Go packages and the Python modules).
 model-test:

@@ -1,16 +1,27 @@
-// Package bench measures the default model end to end: raw ONNX Runtime on the exact batches the
-// classifier builds, the full enrichment path on unique lines, and on a stream where most lines repeat.
-// Run it with `make bench`; every benchmark reports records/s.
+// Package bench measures a model end to end: raw ONNX Runtime on the exact batches the classifier
+// builds, the full enrichment path on unique lines, and on a stream where most lines repeat.
+// Run it with `make bench` (test/bench/report runs every benchmark in its own process and prints
+// one table); every benchmark reports records/s and the p50/p99 latency of one call.
+//
+// Environment:
+//
+//	TTPSCOPE_BENCH_MODEL  a model directory to measure instead of the embedded default model
+//	TTPSCOPE_BENCH_CHUNK  records per call (default 512, as `elastic-ingest classify --chunk`)
 package bench
 
 import (
 	"bufio"
 	"context"
 	"fmt"
+	"math"
 	"math/rand"
 	"os"
+	"slices"
+	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ttpscope/ttpscope/model"
 	"github.com/ttpscope/ttpscope/shared/classifier"
@@ -18,12 +29,29 @@ import (
 	"github.com/ttpscope/ttpscope/shared/normalize"
 )
 
-// chunk is the number of records one worker handles at a time, as `elastic-ingest classify --chunk`.
-const chunk = 512
+// Environment variables read by the benchmarks.
+const (
+	EnvModel = "TTPSCOPE_BENCH_MODEL"
+	EnvChunk = "TTPSCOPE_BENCH_CHUNK"
+)
 
 var batchSizes = []int{1, 8, 32, 64}
 
-func loadLines(b *testing.B) []string {
+// chunkSize is the number of records one worker handles per call.
+func chunkSize(b *testing.B) int {
+	b.Helper()
+	s := os.Getenv(EnvChunk)
+	if s == "" {
+		return 512
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		b.Fatalf("%s=%q: want a positive integer", EnvChunk, s)
+	}
+	return n
+}
+
+func loadLines(b *testing.B, chunk int) []string {
 	b.Helper()
 	f, err := os.Open("testdata/unique.txt")
 	if err != nil {
@@ -47,7 +75,11 @@ func loadLines(b *testing.B) []string {
 
 func newClassifier(b *testing.B, batch int) *classifier.Classifier {
 	b.Helper()
-	c, err := classifier.New(context.Background(), classifier.Options{FS: model.Default(), BatchSize: batch, IntraOpThreads: 1})
+	opts := classifier.Options{FS: model.Default(), BatchSize: batch, IntraOpThreads: 1}
+	if dir := os.Getenv(EnvModel); dir != "" {
+		opts.FS, opts.ModelDir = nil, dir
+	}
+	c, err := classifier.New(context.Background(), opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -55,9 +87,40 @@ func newClassifier(b *testing.B, batch int) *classifier.Classifier {
 	return c
 }
 
+// latencies collects call durations from concurrent goroutines.
+type latencies struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (l *latencies) time(fn func() error) error {
+	start := time.Now()
+	err := fn()
+	d := time.Since(start)
+	l.mu.Lock()
+	l.d = append(l.d, d)
+	l.mu.Unlock()
+	return err
+}
+
+// report adds the p50 and p99 call latency, in milliseconds (nearest-rank percentiles).
+func (l *latencies) report(b *testing.B) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.d) == 0 {
+		return
+	}
+	slices.Sort(l.d)
+	rank := func(p float64) time.Duration {
+		return l.d[max(0, int(math.Ceil(p*float64(len(l.d))))-1)]
+	}
+	b.ReportMetric(float64(rank(0.50))/1e6, "p50-ms")
+	b.ReportMetric(float64(rank(0.99))/1e6, "p99-ms")
+}
+
 // parallel runs fn over chunk indices on GOMAXPROCS goroutines (the CLI's default workers, one
 // intra-op thread each) and reports records/s.
-func parallel(b *testing.B, chunks int, fn func(i int) error) {
+func parallel(b *testing.B, chunks, chunk int, fn func(i int) error) {
 	var next atomic.Int64
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -71,9 +134,11 @@ func parallel(b *testing.B, chunks int, fn func(i int) error) {
 	b.ReportMetric(float64(b.N*chunk)/b.Elapsed().Seconds(), "records/s")
 }
 
-// BenchmarkRaw runs ONNX Runtime alone on the batches Classify builds for the unique lines.
+// BenchmarkRaw runs ONNX Runtime alone on the batches Classify builds for the unique lines; the
+// latency is that of one ORT run (one batch).
 func BenchmarkRaw(b *testing.B) {
-	lines := loadLines(b)
+	chunk := chunkSize(b)
+	lines := loadLines(b, chunk)
 	for _, bs := range batchSizes {
 		b.Run(fmt.Sprintf("batch=%d", bs), func(b *testing.B) {
 			c := newClassifier(b, bs)
@@ -87,14 +152,16 @@ func BenchmarkRaw(b *testing.B) {
 				plans[k] = c.Batches(texts)
 			}
 			ctx := context.Background()
-			parallel(b, nchunks, func(k int) error {
+			var lat latencies
+			parallel(b, nchunks, chunk, func(k int) error {
 				for _, batch := range plans[k] {
-					if _, err := c.RunRaw(ctx, batch); err != nil {
+					if err := lat.time(func() error { _, err := c.RunRaw(ctx, batch); return err }); err != nil {
 						return err
 					}
 				}
 				return nil
 			})
+			lat.report(b)
 		})
 	}
 }
@@ -108,9 +175,11 @@ func records(lines []string) []map[string]any {
 }
 
 // BenchmarkClassifyUnique is the whole enrichment path (extract, normalize, tokenize, window, run,
-// schema) on lines that never repeat, so the cache never helps.
+// schema) on lines that never repeat, so the cache never helps; the latency is that of one call
+// (one chunk of records).
 func BenchmarkClassifyUnique(b *testing.B) {
-	lines := loadLines(b)
+	chunk := chunkSize(b)
+	lines := loadLines(b, chunk)
 	for _, bs := range batchSizes {
 		b.Run(fmt.Sprintf("batch=%d", bs), func(b *testing.B) {
 			c := newClassifier(b, bs)
@@ -120,18 +189,23 @@ func BenchmarkClassifyUnique(b *testing.B) {
 			}
 			nchunks := len(lines) / chunk
 			ctx := context.Background()
-			parallel(b, nchunks, func(k int) error {
-				return e.Enrich(ctx, records(lines[k*chunk:(k+1)*chunk]))
+			var lat latencies
+			parallel(b, nchunks, chunk, func(k int) error {
+				recs := records(lines[k*chunk : (k+1)*chunk])
+				return lat.time(func() error { return e.Enrich(ctx, recs) })
 			})
+			lat.report(b)
 		})
 	}
 }
 
 // BenchmarkClassifyRepeats is a realistic process-log stream: 95% of records repeat one of a few
 // hundred common command lines (Zipf-distributed, as agents, scheduled tasks and shells do), 5% are
-// new (a unique line with a fresh number appended, so it is never in the cache).
+// new (a unique line with a fresh number appended, so it is never in the cache). It runs at the
+// default batch size with the default cache.
 func BenchmarkClassifyRepeats(b *testing.B) {
-	lines := loadLines(b)
+	chunk := chunkSize(b)
+	lines := loadLines(b, chunk)
 	rng := rand.New(rand.NewSource(7))
 	common := lines[:300]
 	zipf := rand.NewZipf(rng, 1.2, 1, uint64(len(common)-1))
@@ -143,14 +217,15 @@ func BenchmarkClassifyRepeats(b *testing.B) {
 		}
 		stream[i] = common[zipf.Uint64()]
 	}
-	c := newClassifier(b, 32)
+	c := newClassifier(b, 0) // the default batch size, as the CLI and plugin use
 	e, err := enrich.New(c, enrich.Options{Model: "bench"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
 	var fresh atomic.Int64
-	parallel(b, len(stream)/chunk, func(k int) error {
+	var lat latencies
+	parallel(b, len(stream)/chunk, chunk, func(k int) error {
 		part := append([]string(nil), stream[k*chunk:(k+1)*chunk]...)
 		for i, l := range part {
 			if l == "" {
@@ -158,8 +233,10 @@ func BenchmarkClassifyRepeats(b *testing.B) {
 				part[i] = fmt.Sprintf("%s %d", lines[300+int(n)%(len(lines)-300)], n)
 			}
 		}
-		return e.Enrich(ctx, records(part))
+		recs := records(part)
+		return lat.time(func() error { return e.Enrich(ctx, recs) })
 	})
+	lat.report(b)
 	st := e.Stats().Cache
 	b.ReportMetric(float64(st.Hits)/float64(st.Hits+st.Misses), "hit-ratio")
 }

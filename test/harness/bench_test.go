@@ -62,6 +62,20 @@ func benchChunkFiles(b *testing.B, dir string, lines []string) []string {
 	return files
 }
 
+// benchProps completes a benchmark instance's keys: on the unique stream the cache is off, so that
+// every record is classified, as in test/bench's BenchmarkClassifyUnique (the second half of the
+// stream repeats the first); TTPSCOPE_BENCH_MODEL names a model directory to use instead of the
+// embedded model.
+func benchProps(unique bool, props map[string]string) map[string]string {
+	if unique {
+		props["cache_size"] = "0"
+	}
+	if dir := os.Getenv("TTPSCOPE_BENCH_MODEL"); dir != "" {
+		props["model_dir"] = dir
+	}
+	return props
+}
+
 // benchRun runs the harness once and reports records/s, the slowest single flush and peak RSS.
 func benchRun(b *testing.B, props map[string]string, files []string) {
 	dir := b.TempDir()
@@ -93,7 +107,7 @@ func BenchmarkPluginNull(b *testing.B) {
 		name := map[bool]string{true: "unique", false: "repetitive"}[unique]
 		b.Run(name, func(b *testing.B) {
 			files := benchChunkFiles(b, b.TempDir(), benchLines(b, unique))
-			benchRun(b, map[string]string{"sink": "null"}, files)
+			benchRun(b, benchProps(unique, map[string]string{"sink": "null"}), files)
 		})
 	}
 }
@@ -107,8 +121,8 @@ func BenchmarkPluginES(b *testing.B) {
 			defer es.Close()
 			dir := b.TempDir()
 			files := benchChunkFiles(b, dir, benchLines(b, unique))
-			benchRun(b, map[string]string{"sink": "es", "es_url": es.URL(), "es_index": esIndex,
-				"dead_letter_path": filepath.Join(dir, "dead.ndjson")}, files)
+			benchRun(b, benchProps(unique, map[string]string{"sink": "es", "es_url": es.URL(), "es_index": esIndex,
+				"dead_letter_path": filepath.Join(dir, "dead.ndjson")}), files)
 			if n := es.Count("ttpscope-test-*"); n != benchChunks*benchPerChunk {
 				b.Fatalf("fake holds %d documents, want %d", n, benchChunks*benchPerChunk)
 			}
