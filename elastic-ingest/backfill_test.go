@@ -25,27 +25,38 @@ var backfillCommands = []string{
 	`git status`,
 }
 
-// seedSource indexes n documents b0000.. into index src of a fresh fake.
-func seedSource(t testing.TB, n int) *esfake.Server {
+// backfillSeed is a backfill test's target (a fake, or the cluster of ES_URL) with a seeded source index.
+type backfillSeed struct {
+	tg       esfake.Target
+	src, dst string   // indices of the test's own, deleted at its end
+	args     []string // the connection flags plus --source src
+}
+
+// seedSource indexes n documents b0000.. into a source index of the target with one _bulk request.
+func seedSource(t *testing.T, n int) backfillSeed {
 	t.Helper()
-	fake := esfake.Start(t)
-	w, err := esbulk.New(esbulk.Config{Addresses: []string{fake.URL()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	docs := make([]esbulk.Doc, n)
-	for i := range docs {
-		docs[i] = esbulk.Doc{Index: "src", ID: fmt.Sprintf("b%04d", i), Source: map[string]any{
+	tg := esfake.NewTarget(t)
+	clearCLIEnv(t)
+	name := tg.TempName(t)
+	s := backfillSeed{tg: tg, src: name + "-src", dst: name + "-dst"}
+	s.args = append(esArgs(tg), "--source", s.src)
+	var body strings.Builder
+	for i := range n {
+		src, err := json.Marshal(map[string]any{
 			"@timestamp": time.Date(2026, 1, 1, 0, 0, 0, i*1e6, time.UTC).Format(time.RFC3339Nano),
 			"process":    map[string]any{"command_line": backfillCommands[i%len(backfillCommands)]},
 			"seq":        i,
-		}}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&body, "{\"create\":{\"_index\":%q,\"_id\":\"b%04d\"}}\n%s\n", s.src, i, src)
 	}
-	if out, err := w.Write(context.Background(), docs); err != nil || out.Indexed != n {
-		t.Fatalf("seed: %+v %v", out, err)
+	tg.Bulk(t, body.String())
+	if got := tg.Count(t, s.src); got != n {
+		t.Fatalf("seeded %d documents, want %d", got, n)
 	}
-	return fake
+	return s
 }
 
 // runBackfillCmd runs `elastic-ingest backfill args...` and returns its error and stderr.
@@ -74,13 +85,12 @@ func ttpscopeOf(t *testing.T, d esfake.Doc) map[string]any {
 
 func TestBackfillRealModelIntoDest(t *testing.T) {
 	const n = 120
-	fake := seedSource(t, n)
-	err, stderr := runBackfillCmd(context.Background(), t, "--es-url", fake.URL(), "--source", "src", "--dest", "dst",
-		"--slices", "2", "--page-size", "25")
+	s := seedSource(t, n)
+	err, stderr := runBackfillCmd(context.Background(), t, append(s.args, "--dest", s.dst, "--slices", "2", "--page-size", "25")...)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	docs := fake.Docs("dst")
+	docs := s.tg.Docs(t, s.dst)
 	model := fmt.Sprint(ttpscopeOf(t, docs["b0000"])["model"])
 	if !strings.Contains(model, "@") || !strings.Contains(stderr, "("+model+")") {
 		t.Errorf("model %q not name@version or not in the report", model)
@@ -110,13 +120,13 @@ func TestBackfillRealModelIntoDest(t *testing.T) {
 
 func TestBackfillCmdSlicesInPlaceAndResume(t *testing.T) {
 	const n = 90
-	fake := seedSource(t, n)
+	s := seedSource(t, n)
 	dir := t.TempDir()
 	// Three processes, one slice each, into dst.
 	for id := range 3 {
 		ck := filepath.Join(dir, fmt.Sprintf("ck%d.json", id))
-		if err, stderr := runBackfillCmd(context.Background(), t, "--es-url", fake.URL(), "--source", "src", "--dest", "dst",
-			"--slices", "3", "--slice-ids", fmt.Sprint(id), "--checkpoint", ck, "--page-size", "10"); err != nil {
+		if err, stderr := runBackfillCmd(context.Background(), t, append(s.args, "--dest", s.dst,
+			"--slices", "3", "--slice-ids", fmt.Sprint(id), "--checkpoint", ck, "--page-size", "10")...); err != nil {
 			t.Fatalf("slice %d: %v\n%s", id, err, stderr)
 		}
 		b, err := os.ReadFile(ck)
@@ -124,10 +134,11 @@ func TestBackfillCmdSlicesInPlaceAndResume(t *testing.T) {
 			t.Errorf("checkpoint %d: %s %v", id, b, err)
 		}
 	}
-	if got := fake.Count("dst"); got != n {
+	dst := s.tg.Docs(t, s.dst)
+	if got := len(dst); got != n {
 		t.Fatalf("3 slices wrote %d documents, want %d", got, n)
 	}
-	for id, d := range fake.Docs("dst") {
+	for id, d := range dst {
 		if d.Version != 1 {
 			t.Errorf("%s written %d times", id, d.Version)
 		}
@@ -136,25 +147,29 @@ func TestBackfillCmdSlicesInPlaceAndResume(t *testing.T) {
 	ck := filepath.Join(dir, "inplace.json")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // interrupted before the first page: nothing written, checkpoint-less exit
-	err, _ := runBackfillCmd(ctx, t, "--es-url", fake.URL(), "--source", "src", "--in-place", "--checkpoint", ck)
+	err, _ := runBackfillCmd(ctx, t, append(s.args, "--in-place", "--checkpoint", ck)...)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted: %v", err)
 	}
-	if err, stderr := runBackfillCmd(context.Background(), t, "--es-url", fake.URL(), "--source", "src", "--in-place",
-		"--checkpoint", ck, "--page-size", "20"); err != nil {
+	if err, stderr := runBackfillCmd(context.Background(), t, append(s.args, "--in-place",
+		"--checkpoint", ck, "--page-size", "20")...); err != nil {
 		t.Fatalf("in place: %v\n%s", err, stderr)
 	}
-	for id, d := range fake.Docs("src") {
+	src := s.tg.Docs(t, s.src) // refreshes: the rerun below sees the rewritten documents
+	if len(src) != n {
+		t.Errorf("source holds %d documents, want %d", len(src), n)
+	}
+	for id, d := range src {
 		if d.Version != 2 || ttpscopeOf(t, d)["status"] != "ok" {
 			t.Errorf("%s: version %d, ttpscope %v", id, d.Version, ttpscopeOf(t, d))
 		}
 	}
 	// Without the checkpoint, a rerun reads everything and skips it all.
-	err, stderr := runBackfillCmd(context.Background(), t, "--es-url", fake.URL(), "--source", "src", "--in-place")
+	err, stderr := runBackfillCmd(context.Background(), t, append(s.args, "--in-place")...)
 	if err != nil || !strings.Contains(stderr, "skipped       90") || !strings.Contains(stderr, "written       0") {
 		t.Errorf("rerun: %v\n%s", err, stderr)
 	}
-	for id, d := range fake.Docs("src") {
+	for id, d := range s.tg.Docs(t, s.src) {
 		if d.Version != 2 {
 			t.Errorf("%s rewritten by the rerun: version %d", id, d.Version)
 		}
@@ -162,11 +177,11 @@ func TestBackfillCmdSlicesInPlaceAndResume(t *testing.T) {
 }
 
 func TestBackfillCmdDeadLetterAndErrors(t *testing.T) {
-	fake := seedSource(t, 20)
+	s := seedSource(t, 20)
 	dl := filepath.Join(t.TempDir(), "dead.jsonl")
-	fake.MappingErrorOn("seq")
-	err, stderr := runBackfillCmd(context.Background(), t, "--es-url", fake.URL(), "--source", "src", "--dest", "dst",
-		"--dead-letter", dl)
+	// A real mapping error: the destination maps process as a keyword, every document has an object there.
+	s.tg.CreateIndex(t, s.dst, `{"mappings":{"properties":{"process":{"type":"keyword"}}}}`)
+	err, stderr := runBackfillCmd(context.Background(), t, append(s.args, "--dest", s.dst, "--dead-letter", dl)...)
 	var pe *partialError
 	if !errors.As(err, &pe) || !strings.Contains(stderr, "dead-lettered 20") {
 		t.Fatalf("err %v\n%s", err, stderr)
@@ -176,8 +191,11 @@ func TestBackfillCmdDeadLetterAndErrors(t *testing.T) {
 		t.Errorf("dead-letter file has %d lines, want 20", lines)
 	}
 	var first map[string]any
-	if err := json.Unmarshal(b[:bytes.IndexByte(b, '\n')], &first); err != nil || first["index"] != "dst" {
+	if err := json.Unmarshal(b[:bytes.IndexByte(b, '\n')], &first); err != nil || first["index"] != s.dst {
 		t.Errorf("dead letter %v %v", first, err)
+	}
+	if n := s.tg.Count(t, s.dst); n != 0 {
+		t.Errorf("%s holds %d documents, want 0", s.dst, n)
 	}
 
 	for _, tc := range []struct {

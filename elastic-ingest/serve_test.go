@@ -39,6 +39,7 @@ func (s *syncBuffer) String() string {
 // URL once it answers.
 func startServe(t testing.TB, args ...string) (string, *syncBuffer) {
 	t.Helper()
+	clearCLIEnv(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -87,14 +88,16 @@ func startServe(t testing.TB, args ...string) (string, *syncBuffer) {
 	}
 }
 
-// TestServeRealModel runs the command with the embedded default model against the fake.
+// TestServeRealModel runs the command with the embedded default model in front of the target (a fake
+// that requires an API key, or the cluster of ES_URL with its credentials).
 func TestServeRealModel(t *testing.T) {
-	fake := esfake.Start(t)
 	const key = "c2VydmU6a2V5"
-	base, logs := startServe(t, "--es-url", fake.URL(), "--es-api-key", key, "--workers", "1", "--passthrough=false")
-	body := `{"index":{"_index":"logs","_id":"sam"}}` + "\n" + `{"process":{"command_line":"reg save hklm\\sam c:\\t\\s"}}` + "\n" +
-		`{"create":{"_index":"logs","_id":"benign"}}` + "\n" + `{"message":"ls -la /home"}` + "\n" +
-		`{"delete":{"_index":"logs","_id":"gone"}}` + "\n"
+	tg := esfake.NewTarget(t, esfake.WithAPIKey(key))
+	index := tg.TempName(t)
+	base, logs := startServe(t, append(esArgs(tg), "--workers", "1", "--passthrough=false")...)
+	body := `{"index":{"_index":"` + index + `","_id":"sam"}}` + "\n" + `{"process":{"command_line":"reg save hklm\\sam c:\\t\\s"}}` + "\n" +
+		`{"create":{"_index":"` + index + `","_id":"benign"}}` + "\n" + `{"message":"ls -la /home"}` + "\n" +
+		`{"delete":{"_index":"` + index + `","_id":"gone"}}` + "\n"
 	req, _ := http.NewRequest("POST", base+"/_bulk", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	req.Header.Set("Authorization", "ApiKey client-secret-must-not-leak")
@@ -116,9 +119,15 @@ func TestServeRealModel(t *testing.T) {
 	if len(br.Items) != 3 || br.Items[0]["index"].Status != 201 || br.Items[1]["create"].Status != 201 || br.Items[2]["delete"].Status != 404 {
 		t.Errorf("items %s", b)
 	}
-	d, ok := fake.Doc("logs", "sam")
+	d, ok := tg.Doc(t, index, "sam")
 	if !ok {
 		t.Fatal("document not indexed upstream")
+	}
+	if b, ok := tg.Doc(t, index, "benign"); !ok || !strings.Contains(string(b.Source), `"class":"benign"`) {
+		t.Errorf("benign document %s (found %v)", b.Source, ok)
+	}
+	if n := tg.Count(t, index); n != 2 {
+		t.Errorf("%s holds %d documents, want 2", index, n)
 	}
 	f, err := d.Fields()
 	if err != nil {
@@ -131,9 +140,11 @@ func TestServeRealModel(t *testing.T) {
 	if threat, _ := f["threat"].(map[string]any); threat["framework"] != "MITRE ATT&CK" {
 		t.Errorf("threat %v", f["threat"])
 	}
-	for _, r := range fake.Requests() {
-		if got := r.Header.Get("Authorization"); got != "ApiKey "+key {
-			t.Errorf("upstream saw Authorization %q, want the configured key", got)
+	if tg.Fake != nil { // the configured key, not the client's, went upstream
+		for _, r := range tg.Fake.Requests() {
+			if got := r.Header.Get("Authorization"); got != "ApiKey "+key {
+				t.Errorf("upstream saw Authorization %q, want the configured key", got)
+			}
 		}
 	}
 	// --passthrough=false refuses index administration but answers the start-up calls.
@@ -147,11 +158,15 @@ func TestServeRealModel(t *testing.T) {
 			t.Errorf("GET %s: %d", path, r.StatusCode)
 		}
 	}
-	r, _ := http.NewRequest("PUT", base+"/_index_template/x", strings.NewReader(`{}`))
+	r, _ := http.NewRequest("PUT", base+"/_index_template/"+index, strings.NewReader(`{"index_patterns":["`+index+`-*"]}`))
+	r.Header.Set("Content-Type", "application/json")
 	if resp, err := http.DefaultClient.Do(r); err != nil || resp.StatusCode != 403 {
 		t.Errorf("PUT template with passthrough off: %v %v", resp, err)
 	} else {
 		resp.Body.Close()
+	}
+	if _, ok := tg.IndexTemplate(t, index); ok {
+		t.Error("refused template stored upstream")
 	}
 	mresp, err := http.Get(base + "/metrics")
 	if err != nil {
@@ -164,7 +179,7 @@ func TestServeRealModel(t *testing.T) {
 			t.Errorf("metrics lack %s", want)
 		}
 	}
-	if strings.Contains(logs.String(), "client-secret") || strings.Contains(logs.String(), key) {
+	if strings.Contains(logs.String(), "client-secret") || strings.Contains(logs.String(), key) || (tg.APIKey != "" && strings.Contains(logs.String(), tg.APIKey)) {
 		t.Errorf("credentials logged:\n%s", logs.String())
 	}
 }
@@ -184,6 +199,7 @@ func TestServeUsageErrors(t *testing.T) {
 		{"url password redacted", nil, []string{"--es-url", "gopher://u:hunter2@x", "--no-classify"}, "xxxxx"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			clearCLIEnv(t)
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}

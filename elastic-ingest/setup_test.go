@@ -54,21 +54,38 @@ func runSetupCmd(t *testing.T, env map[string]string, args ...string) (int, stri
 	return code, out.String(), err
 }
 
-func TestSetupTemplatesOnFake(t *testing.T) {
-	fake := esfake.Start(t, esfake.WithAPIKey("c2VjcmV0OmtleQ=="))
-	args := []string{"--template-only", "--index-pattern", "sec-*,edr-*", "--priority", "250"}
-	env := map[string]string{"ELASTICSEARCH_URL": fake.URL(), "ES_API_KEY": "c2VjcmV0OmtleQ=="}
+// setupEnv is the environment that points setup at a test target: its URL and credentials, under the
+// command's variable names.
+func setupEnv(tg esfake.Target) map[string]string {
+	return map[string]string{"ELASTICSEARCH_URL": tg.URL, "ES_API_KEY": tg.APIKey, "ES_USER": tg.Username,
+		"ES_PASSWORD": tg.Password, "ES_CA_FILE": tg.CAFile}
+}
+
+// setupPriority is the index template priority of the setup tests: one a cluster's own templates are
+// unlikely to share, since overlapping patterns of the same priority are refused.
+const setupPriority = "4250"
+
+// TestSetupTemplates installs the templates, under names and patterns of the test's own, into the
+// target (a fake that requires an API key, or the cluster of ES_URL), and reads them back over HTTP.
+func TestSetupTemplates(t *testing.T) {
+	const key = "c2VjcmV0OmtleQ=="
+	tg := esfake.NewTarget(t, esfake.WithAPIKey(key))
+	name := tg.TempName(t)
+	component := name + "-mappings"
+	patterns := name + "-sec-*," + name + "-edr-*"
+	args := []string{"--template-only", "--component-template", component, "--index-template", name,
+		"--index-pattern", patterns, "--priority", setupPriority}
 	for run := 1; run <= 2; run++ { // the second run must succeed and leave the same state
-		code, out, err := runSetupCmd(t, env, args...)
+		code, out, err := runSetupCmd(t, setupEnv(tg), args...)
 		if code != exitOK {
 			t.Fatalf("run %d: exit %d: %v", run, code, err)
 		}
-		for _, want := range []string{"component template ttpscope-mappings installed", "index template ttpscope [sec-*,edr-*] installed"} {
+		for _, want := range []string{"component template " + component + " installed", "index template " + name + " [" + patterns + "] installed"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("run %d: output %q lacks %q", run, out, want)
 			}
 		}
-		ct, ok := fake.ComponentTemplate(estemplate.ComponentTemplateName)
+		ct, ok := tg.ComponentTemplate(t, component)
 		if !ok {
 			t.Fatalf("run %d: no component template", run)
 		}
@@ -76,30 +93,33 @@ func TestSetupTemplatesOnFake(t *testing.T) {
 		if a, b := jsonOf(t, ct), jsonOf(t, wantCT); a != b {
 			t.Errorf("run %d: component template stored %s, want %s", run, a, b)
 		}
-		it, ok := fake.IndexTemplate(estemplate.IndexTemplateName)
+		it, ok := tg.IndexTemplate(t, name)
 		if !ok {
 			t.Fatalf("run %d: no index template", run)
 		}
-		if got := jsonOf(t, it["index_patterns"]) + jsonOf(t, it["priority"]) + jsonOf(t, it["composed_of"]); got != `["sec-*","edr-*"]250["ttpscope-mappings"]` {
-			t.Errorf("run %d: index template %s", run, got)
+		want := `["` + name + `-sec-*","` + name + `-edr-*"]` + setupPriority + `["` + component + `"]`
+		if got := jsonOf(t, it["index_patterns"]) + jsonOf(t, it["priority"]) + jsonOf(t, it["composed_of"]); got != want {
+			t.Errorf("run %d: index template %s, want %s", run, got, want)
 		}
 	}
-	reqs := fake.Requests()
-	puts := 0
-	for _, r := range reqs {
-		if r.Method != http.MethodPut {
-			continue
+	if tg.Fake != nil { // the key went with every request
+		puts := 0
+		for _, r := range tg.Fake.Requests() {
+			if r.Method != http.MethodPut {
+				continue
+			}
+			puts++
+			if got := r.Header.Get("Authorization"); got != "APIKey "+key && got != "ApiKey "+key {
+				t.Errorf("%s %s: Authorization %q", r.Method, r.Path, got)
+			}
 		}
-		puts++
-		if got := r.Header.Get("Authorization"); got != "APIKey c2VjcmV0OmtleQ==" && got != "ApiKey c2VjcmV0OmtleQ==" {
-			t.Errorf("%s %s: Authorization %q", r.Method, r.Path, got)
+		if puts != 4 {
+			t.Errorf("%d PUT requests, want 4 (2 templates × 2 runs)", puts)
 		}
-	}
-	if puts != 4 {
-		t.Errorf("%d PUT requests, want 4 (2 templates × 2 runs)", puts)
 	}
 	// The installed templates map a matching index the way our records need:
 	// the dotted probability key is accepted, a string score is refused.
+	index := name + "-sec-1"
 	for _, tc := range []struct {
 		body   string
 		status int
@@ -107,17 +127,18 @@ func TestSetupTemplatesOnFake(t *testing.T) {
 		{`{"ttpscope":{"class":"T1003.002","score":0.9,"probabilities":{"benign":0.1,"T1003.002":0.9}}}`, http.StatusCreated},
 		{`{"ttpscope":{"score":"high"}}`, http.StatusBadRequest},
 	} {
-		req, _ := http.NewRequest(http.MethodPost, fake.URL()+"/sec-1/_doc", strings.NewReader(tc.body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "ApiKey c2VjcmV0OmtleQ==")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
+		if status, body := tg.Do(t, http.MethodPost, "/"+index+"/_doc", []byte(tc.body)); status != tc.status {
+			t.Errorf("index %s into %s: %d, want %d: %s", tc.body, index, status, tc.status, body)
 		}
-		res.Body.Close()
-		if res.StatusCode != tc.status {
-			t.Errorf("index %s into sec-1: %d, want %d", tc.body, res.StatusCode, tc.status)
+	}
+	mb := jsonOf(t, tg.Mappings(t, index))
+	for _, want := range []string{`"002":{"type":"float"}`, `"score":{"type":"float"}`, `"class":{`} {
+		if !strings.Contains(mb, want) {
+			t.Errorf("mappings of %s lack %s: %s", index, want, mb)
 		}
+	}
+	if n := tg.Count(t, index); n != 1 {
+		t.Errorf("%s holds %d documents, want 1", index, n)
 	}
 }
 
@@ -295,12 +316,14 @@ func TestSetupKibanaErrors(t *testing.T) {
 }
 
 func TestSetupExportAndFullRun(t *testing.T) {
-	fake := esfake.Start(t)
+	tg := esfake.NewTarget(t)
+	name := tg.TempName(t)
 	kb := &kibanaFake{status: 200, reply: importOK}
 	srv := httptest.NewServer(kb)
 	defer srv.Close()
 	path := filepath.Join(t.TempDir(), "rules.ndjson")
-	code, out, err := runSetupCmd(t, nil, "--es-url", fake.URL(), "--kibana-url", srv.URL, "--export-rules", path)
+	code, out, err := runSetupCmd(t, setupEnv(tg), "--es-url", tg.URL, "--kibana-url", srv.URL, "--export-rules", path,
+		"--component-template", name+"-mappings", "--index-template", name, "--index-pattern", name+"-*", "--priority", setupPriority)
 	if code != exitOK {
 		t.Fatalf("exit %d: %v", code, err)
 	}
@@ -320,8 +343,11 @@ func TestSetupExportAndFullRun(t *testing.T) {
 			t.Errorf("output %q lacks %q", out, want)
 		}
 	}
-	if _, ok := fake.IndexTemplate(estemplate.IndexTemplateName); !ok || len(kb.reqs) != 1 {
+	if _, ok := tg.IndexTemplate(t, name); !ok || len(kb.reqs) != 1 {
 		t.Errorf("full run: index template installed %v, kibana requests %d", ok, len(kb.reqs))
+	}
+	if _, ok := tg.ComponentTemplate(t, name+"-mappings"); !ok {
+		t.Error("full run: component template not installed")
 	}
 
 	// To standard output, with a custom result key and threshold; nothing contacted.

@@ -110,10 +110,42 @@ func ship(t testing.TB, ctx context.Context, deps shipDeps, file string, args ..
 	return shipRun{err, errb.String()}
 }
 
-// assertOnce checks that the index holds exactly want documents, each written once (version 1).
-func assertOnce(t *testing.T, fake *esfake.Server, index string, want int) map[string]esfake.Doc {
+// esArgs are the connection flags for a test target: its URL, credentials and CA file.
+func esArgs(tg esfake.Target) []string {
+	args := []string{"--es-url", tg.URL}
+	for flag, v := range map[string]string{"--es-api-key": tg.APIKey, "--es-user": tg.Username, "--es-password": tg.Password, "--es-ca-file": tg.CAFile} {
+		if v != "" {
+			args = append(args, flag, v)
+		}
+	}
+	return args
+}
+
+// clearCLIEnv empties the environment variables the commands read their connection flags from: some
+// share their names with the ES_* variables of a real test cluster (ES_API_KEY, ES_PASSWORD,
+// ES_CA_FILE), which must reach a command only through the flags a test gives it. Call it after
+// esfake.NewTarget, which reads them.
+func clearCLIEnv(t testing.TB) {
+	for _, name := range esConnEnv() {
+		t.Setenv(name, "")
+	}
+}
+
+// shipTarget is the target of a ship test (a fake, or the cluster of ES_URL), an index name of the
+// test's own, deleted at its end, and the ship flags to write there.
+func shipTarget(t *testing.T) (esfake.Target, string, []string) {
 	t.Helper()
-	docs := fake.Docs(index)
+	tg := esfake.NewTarget(t)
+	clearCLIEnv(t)
+	index := tg.TempName(t)
+	return tg, index, append(esArgs(tg), "--index", index)
+}
+
+// assertOnce checks, over the HTTP API, that the index holds exactly want documents, each written once
+// (version 1).
+func assertOnce(t *testing.T, tg esfake.Target, index string, want int) map[string]esfake.Doc {
+	t.Helper()
+	docs := tg.Docs(t, index)
 	if len(docs) != want {
 		t.Errorf("%s holds %d documents, want %d", index, len(docs), want)
 	}
@@ -135,18 +167,18 @@ func readCheckpoint(t *testing.T, path string) *checkpoint {
 }
 
 func TestShipRealModel(t *testing.T) {
-	fake := esfake.Start(t)
+	tg, index, args := shipTarget(t)
 	dir := t.TempDir()
 	file := writeLines(t, dir, "cmds.txt", []string{`reg save hklm\sam c:\t\s`, "", `ls -la /home`})
 	var errb bytes.Buffer
 	cmd := newShipCmd()
-	cmd.SetArgs([]string{"--es-url", fake.URL(), "--index", "real", "--workers", "1", file})
+	cmd.SetArgs(append(args, "--workers", "1", file))
 	cmd.SetErr(&errb)
 	if err := cmd.ExecuteContext(context.Background()); err != nil {
 		t.Fatalf("ship: %v\n%s", err, errb.String())
 	}
 	abs, _ := filepath.Abs(file)
-	docs := assertOnce(t, fake, "real", 2)
+	docs := assertOnce(t, tg, index, 2)
 	d, ok := docs[esbulk.HashID([]byte(idScheme), []byte(abs), []byte("1"), []byte(`reg save hklm\sam c:\t\s`))]
 	if !ok {
 		t.Fatalf("line 1 not under its deterministic id; have %v", docs)
@@ -190,7 +222,7 @@ func TestShipFaultsEndWithEveryDocOnce(t *testing.T) {
 				t.Fatalf("ship: %v\n%s", r.err, r.stderr)
 			}
 			fake.ClearFaults()
-			assertOnce(t, fake, "f", 600)
+			assertOnce(t, fake.Target(), "f", 600)
 			if ck := readCheckpoint(t, file+checkpointSuffix); ck.Files[0].Line != 600 {
 				t.Errorf("checkpoint at line %d, want 600", ck.Files[0].Line)
 			}
@@ -199,20 +231,21 @@ func TestShipFaultsEndWithEveryDocOnce(t *testing.T) {
 }
 
 func TestShipMappingErrorDeadLetters(t *testing.T) {
-	fake := esfake.Start(t)
+	tg, index, args := shipTarget(t)
+	// A real mapping error: "bad" is a keyword, the two bad lines give it an object.
+	tg.CreateIndex(t, index, `{"mappings":{"properties":{"bad":{"type":"keyword"}}}}`)
 	dir := t.TempDir()
 	lines := numbered(30)
 	lines[4] = `{"message":"x","bad":{"field":1}}`
 	lines[17] = `{"message":"y","bad":{"field":2}}`
 	file := writeLines(t, dir, "in.ndjson", lines)
 	dl := filepath.Join(dir, "dead.ndjson")
-	fake.MappingErrorOn("bad.field")
-	r := ship(t, context.Background(), shipDeps{}, file, "--es-url", fake.URL(), "--index", "m", "--dead-letter", dl)
+	r := ship(t, context.Background(), shipDeps{}, file, append(args, "--dead-letter", dl)...)
 	var pe *partialError
 	if !errors.As(r.err, &pe) {
 		t.Fatalf("err %v, want a partialError (exit 3)\n%s", r.err, r.stderr)
 	}
-	assertOnce(t, fake, "m", 28)
+	assertOnce(t, tg, index, 28)
 	b, err := os.ReadFile(dl)
 	if err != nil {
 		t.Fatal(err)
@@ -224,7 +257,7 @@ func TestShipMappingErrorDeadLetters(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
 			t.Fatal(err)
 		}
-		if d.Status != 400 || d.Index != "m" {
+		if d.Status != 400 || d.Index != index {
 			t.Errorf("dead letter %+v", d)
 		}
 		got = append(got, string(d.Document))
@@ -278,7 +311,7 @@ func TestShipCrashAndResume(t *testing.T) {
 	if r2.err != nil {
 		t.Fatalf("run 2: %v\n%s", r2.err, r2.stderr)
 	}
-	assertOnce(t, fake, "c", n)
+	assertOnce(t, fake.Target(), "c", n)
 	if !strings.Contains(r2.stderr, fmt.Sprintf("resumed after %d committed lines", c1)) {
 		t.Errorf("run 2 report:\n%s", r2.stderr)
 	}
@@ -291,7 +324,7 @@ func TestShipCrashAndResume(t *testing.T) {
 	if r3.err != nil {
 		t.Fatalf("run 3: %v\n%s", r3.err, r3.stderr)
 	}
-	assertOnce(t, fake, "c", n)
+	assertOnce(t, fake.Target(), "c", n)
 	if want := fmt.Sprintf("duplicates    %d", n-c1); !strings.Contains(r3.stderr, want) || !strings.Contains(r3.stderr, "indexed       0") {
 		t.Errorf("run 3 report lacks %q / indexed 0:\n%s", want, r3.stderr)
 	}
@@ -319,7 +352,7 @@ func TestShipFailedDocsAreNotCommitted(t *testing.T) {
 	if r := ship(t, context.Background(), shipDeps{}, file, "--es-url", fake.URL(), "--index", "x"); r.err != nil {
 		t.Fatalf("rerun: %v\n%s", r.err, r.stderr)
 	}
-	assertOnce(t, fake, "x", 50)
+	assertOnce(t, fake.Target(), "x", 50)
 }
 
 func TestShipChangedFileIsRefused(t *testing.T) {
@@ -332,11 +365,10 @@ func TestShipChangedFileIsRefused(t *testing.T) {
 		{"truncated", func(l []string) []string { return l[:5] }, "shrank"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := esfake.Start(t)
+			tg, index, args := shipTarget(t)
 			dir := t.TempDir()
 			lines := numbered(20)
 			file := writeLines(t, dir, "in.ndjson", lines)
-			args := []string{"--es-url", fake.URL(), "--index", "r"}
 			if r := ship(t, context.Background(), shipDeps{}, file, args...); r.err != nil {
 				t.Fatal(r.err)
 			}
@@ -350,16 +382,21 @@ func TestShipChangedFileIsRefused(t *testing.T) {
 			if r := ship(t, context.Background(), shipDeps{}, file, append(args, "--restart")...); r.err != nil {
 				t.Fatalf("--restart: %v", r.err)
 			}
+			// The rewritten head is a new document; the others were not written twice.
+			want := 20
+			if tc.want == "first" {
+				want = 21
+			}
+			assertOnce(t, tg, index, want)
 		})
 	}
 }
 
 func TestShipAppendedFileResumes(t *testing.T) {
-	fake := esfake.Start(t)
+	tg, index, args := shipTarget(t)
 	dir := t.TempDir()
 	lines := numbered(40)
 	file := writeLines(t, dir, "in.ndjson", lines[:25])
-	args := []string{"--es-url", fake.URL(), "--index", "a"}
 	if r := ship(t, context.Background(), shipDeps{}, file, args...); r.err != nil {
 		t.Fatal(r.err)
 	}
@@ -368,23 +405,23 @@ func TestShipAppendedFileResumes(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	assertOnce(t, fake, "a", 40)
+	assertOnce(t, tg, index, 40)
 	if !strings.Contains(r.stderr, "indexed       15") || !strings.Contains(r.stderr, "duplicates    0") {
 		t.Errorf("second run should send only the 15 new lines:\n%s", r.stderr)
 	}
 }
 
 func TestShipStdinHasNoCheckpoint(t *testing.T) {
-	fake := esfake.Start(t)
+	tg, index, args := shipTarget(t)
 	dir := t.TempDir()
 	t.Chdir(dir)
 	var errb bytes.Buffer
-	err := runShip(context.Background(), shipFlagsFor(t, "--es-url", fake.URL(), "--index", "s"),
+	err := runShip(context.Background(), shipFlagsFor(t, args...),
 		shipDeps{classifier: keywordClassifier{}, tune: fastRetries}, nil, strings.NewReader("whoami\nreg save hklm\\sam s\n"), &errb)
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertOnce(t, fake, "s", 2)
+	assertOnce(t, tg, index, 2)
 	if !strings.Contains(errb.String(), "standard input, which is never resumable") {
 		t.Errorf("report:\n%s", errb.String())
 	}
@@ -543,16 +580,16 @@ func TestShipForcedProgressBar(t *testing.T) {
 }
 
 func TestShipUnreadableLineExit3(t *testing.T) {
-	fake := esfake.Start(t)
+	tg, index, args := shipTarget(t)
 	lines := numbered(10)
 	lines[3] = `{"broken json`
 	file := writeLines(t, t.TempDir(), "in.ndjson", lines)
-	r := ship(t, context.Background(), shipDeps{}, file, "--es-url", fake.URL(), "--index", "u")
+	r := ship(t, context.Background(), shipDeps{}, file, args...)
 	var pe *partialError
 	if !errors.As(r.err, &pe) || !strings.Contains(r.stderr, "in.ndjson:4:") {
 		t.Fatalf("err %v, want partialError naming line 4\n%s", r.err, r.stderr)
 	}
-	docs := assertOnce(t, fake, "u", 10) // kept, with status error
+	docs := assertOnce(t, tg, index, 10) // kept, with status error
 	n := 0
 	for _, d := range docs {
 		if strings.Contains(string(d.Source), `"status":"error"`) {
@@ -565,7 +602,7 @@ func TestShipUnreadableLineExit3(t *testing.T) {
 }
 
 func TestShipWritesCheckpointPeriodically(t *testing.T) {
-	fake := esfake.Start(t)
+	tg, index, args := shipTarget(t)
 	file := writeLines(t, t.TempDir(), "in.ndjson", numbered(600))
 	ckPath := file + checkpointSuffix
 	var mid int
@@ -577,7 +614,7 @@ func TestShipWritesCheckpointPeriodically(t *testing.T) {
 				}
 			}
 		}
-	}}, file, "--es-url", fake.URL(), "--index", "w", "--checkpoint-interval", "30ms")
+	}}, file, append(args, "--checkpoint-interval", "30ms")...)
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
@@ -587,6 +624,7 @@ func TestShipWritesCheckpointPeriodically(t *testing.T) {
 	if ck := readCheckpoint(t, ckPath); ck.Files[0].Line != 600 {
 		t.Errorf("final checkpoint at %d", ck.Files[0].Line)
 	}
+	assertOnce(t, tg, index, 600)
 }
 
 // FuzzLoadCheckpoint: any file content either loads or is refused with an error; what loads saves and
@@ -635,12 +673,11 @@ func FuzzLoadCheckpoint(f *testing.F) {
 }
 
 func TestShipRerunOfUnterminatedLastLine(t *testing.T) {
-	fake := esfake.Start(t)
+	tg, index, args := shipTarget(t)
 	p := filepath.Join(t.TempDir(), "in.txt")
 	if err := os.WriteFile(p, []byte("whoami\nreg save hklm\\sam s"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"--es-url", fake.URL(), "--index", "e"}
 	for run := 1; run <= 2; run++ {
 		r := ship(t, context.Background(), shipDeps{}, p, args...)
 		if r.err != nil {
@@ -650,7 +687,7 @@ func TestShipRerunOfUnterminatedLastLine(t *testing.T) {
 			t.Errorf("run %d report lacks %q:\n%s", run, want, r.stderr)
 		}
 	}
-	assertOnce(t, fake, "e", 2)
+	assertOnce(t, tg, index, 2)
 }
 
 func TestLoadCheckpointRefusesBadEntries(t *testing.T) {

@@ -65,24 +65,40 @@ func wantClass(i int) string {
 }
 
 type fixture struct {
-	fake *esfake.Server
-	es   *elasticsearch.Client
-	w    *esbulk.Writer
-	n    int
+	tg       esfake.Target
+	es       *elasticsearch.Client
+	w        *esbulk.Writer
+	n        int
+	name     string // prefix of everything the test creates
+	src, dst string
 }
 
-// seed starts a fake with n documents d0000.. in index src.
+// seed indexes n documents d0000.. into index src of the target (a fresh fake, or the cluster of
+// ES_URL), under names of the test's own.
 func seed(t *testing.T, n int) *fixture {
 	t.Helper()
-	fake := esfake.Start(t)
-	w, err := esbulk.New(esbulk.Config{Addresses: []string{fake.URL()}, BackoffInitial: time.Millisecond, BackoffMax: 5 * time.Millisecond})
+	return seedOn(t, esfake.NewTarget(t), n)
+}
+
+// seedFake is seed on a fake, for tests that inject faults or read the fake's state.
+func seedFake(t *testing.T, n int) *fixture {
+	t.Helper()
+	return seedOn(t, esfake.Start(t).Target(), n)
+}
+
+func seedOn(t *testing.T, tg esfake.Target, n int) *fixture {
+	t.Helper()
+	name := tg.TempName(t)
+	f := &fixture{tg: tg, n: n, name: name, src: name + "-src", dst: name + "-dst"}
+	w, err := esbulk.New(esbulk.Config{Addresses: []string{tg.URL}, APIKey: tg.APIKey, Username: tg.Username, Password: tg.Password,
+		CAFile: tg.CAFile, BackoffInitial: time.Millisecond, BackoffMax: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = w.Close() })
 	docs := make([]esbulk.Doc, n)
 	for i := range docs {
-		docs[i] = esbulk.Doc{Index: "src", ID: fmt.Sprintf("d%04d", i), Source: map[string]any{
+		docs[i] = esbulk.Doc{Index: f.src, ID: fmt.Sprintf("d%04d", i), Source: map[string]any{
 			"@timestamp": time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC).Format(time.RFC3339),
 			"process":    map[string]any{"command_line": fmt.Sprintf("%s #%d", commands[i%4], i)},
 			"n":          i,
@@ -92,11 +108,19 @@ func seed(t *testing.T, n int) *fixture {
 	if err != nil || out.Indexed != n {
 		t.Fatalf("seed: %+v %v", out, err)
 	}
-	es, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: []string{fake.URL()}})
+	tg.Refresh(t, f.src) // a point in time sees what was refreshed
+	cfg := elasticsearch.Config{Addresses: []string{tg.URL}, APIKey: tg.APIKey, Username: tg.Username, Password: tg.Password}
+	if tg.CAFile != "" {
+		if cfg.CACert, err = os.ReadFile(tg.CAFile); err != nil {
+			t.Fatal(err)
+		}
+	}
+	es, err := elasticsearch.NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{fake: fake, es: es, w: w, n: n}
+	f.es, f.w = es, w
+	return f
 }
 
 func (f *fixture) config(t *testing.T, model string) (Config, *keywordModel) {
@@ -106,13 +130,14 @@ func (f *fixture) config(t *testing.T, model string) (Config, *keywordModel) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Config{Client: f.es, Writer: f.w, Enricher: enr, Source: "src", PageSize: 40}, km
+	return Config{Client: f.es, Writer: f.w, Enricher: enr, Source: f.src, PageSize: 40}, km
 }
 
-// checkIndex asserts that index holds every seeded document once, enriched by model, with the given version.
+// checkIndex asserts, over the HTTP API, that index holds every seeded document once, enriched by
+// model, with the given version.
 func (f *fixture) checkIndex(t *testing.T, index, model string, version int64) {
 	t.Helper()
-	docs := f.fake.Docs(index)
+	docs := f.tg.Docs(t, index)
 	if len(docs) != f.n {
 		t.Fatalf("%s has %d documents, want %d", index, len(docs), f.n)
 	}
@@ -138,17 +163,28 @@ func (f *fixture) checkIndex(t *testing.T, index, model string, version int64) {
 	}
 }
 
+// openPITs checks, on a fake, that no point in time was left open (a real cluster does not tell
+// which are ours).
+func (f *fixture) openPITs(t *testing.T) {
+	t.Helper()
+	if f.tg.Fake != nil {
+		if n := f.tg.Fake.OpenPITs(); n != 0 {
+			t.Errorf("%d PITs left open", n)
+		}
+	}
+}
+
 func TestBackfillIntoDest(t *testing.T) {
 	for _, slices := range []int{1, 3} {
 		t.Run(fmt.Sprint(slices, " slices"), func(t *testing.T) {
 			f := seed(t, 301)
 			cfg, km := f.config(t, "m@1")
-			cfg.Dest, cfg.Slices = "dst", slices
+			cfg.Dest, cfg.Slices = f.dst, slices
 			rep, err := Run(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
-			f.checkIndex(t, "dst", "m@1", 1)
+			f.checkIndex(t, f.dst, "m@1", 1)
 			sum := rep.Sum()
 			if rep.Total != 301 || sum.Read != 301 || sum.Enriched != 301 || sum.Written != 301 || sum.Skipped != 0 || sum.Duplicates != 0 || len(rep.Slices) != slices {
 				t.Errorf("report %+v sum %+v", rep, sum)
@@ -164,11 +200,9 @@ func TestBackfillIntoDest(t *testing.T) {
 					t.Errorf("slice %+v", sl)
 				}
 			}
-			if n := f.fake.OpenPITs(); n != 0 {
-				t.Errorf("%d PITs left open", n)
-			}
+			f.openPITs(t)
 			// The source is untouched.
-			if d, _ := f.fake.Doc("src", "d0000"); d.Version != 1 || strings.Contains(string(d.Source), "ttpscope") {
+			if d, ok := f.tg.Doc(t, f.src, "d0000"); !ok || d.Version != 1 || strings.Contains(string(d.Source), "ttpscope") {
 				t.Errorf("source changed: %+v", d)
 			}
 		})
@@ -180,7 +214,7 @@ func TestSlicesAsSeparateProcesses(t *testing.T) {
 	var read int64
 	for id := range 3 {
 		cfg, _ := f.config(t, "m@1")
-		cfg.Dest, cfg.Slices, cfg.SliceIDs = "dst", 3, []int{id}
+		cfg.Dest, cfg.Slices, cfg.SliceIDs = f.dst, 3, []int{id}
 		cfg.Checkpoint = filepath.Join(t.TempDir(), "ck.json")
 		rep, err := Run(context.Background(), cfg)
 		if err != nil {
@@ -197,7 +231,7 @@ func TestSlicesAsSeparateProcesses(t *testing.T) {
 	if read != 250 {
 		t.Errorf("slices read %d documents together, want 250", read)
 	}
-	f.checkIndex(t, "dst", "m@1", 1)
+	f.checkIndex(t, f.dst, "m@1", 1)
 }
 
 func TestInPlaceAndSkip(t *testing.T) {
@@ -208,7 +242,7 @@ func TestInPlaceAndSkip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.checkIndex(t, "src", "m@1", 2)
+	f.checkIndex(t, f.src, "m@1", 2) // refreshes: the next run sees what this one wrote
 	if s := rep.Sum(); s.Written != 120 || s.Enriched != 120 {
 		t.Errorf("first run %+v", s)
 	}
@@ -221,20 +255,20 @@ func TestInPlaceAndSkip(t *testing.T) {
 	if s := rep.Sum(); s.Read != 120 || s.Skipped != 120 || s.Written != 0 || s.Enriched != 0 || km.texts != 0 {
 		t.Errorf("rerun %+v, classified %d", s, km.texts)
 	}
-	f.checkIndex(t, "src", "m@1", 2)
+	f.checkIndex(t, f.src, "m@1", 2)
 	// A new model version is not skipped.
 	cfg, _ = f.config(t, "m@2")
 	if rep, err = Run(context.Background(), cfg); err != nil || rep.Sum().Written != 120 {
 		t.Fatalf("new model: %+v %v", rep.Sum(), err)
 	}
-	f.checkIndex(t, "src", "m@2", 3)
+	f.checkIndex(t, f.src, "m@2", 3)
 	// --force writes again.
 	cfg, km = f.config(t, "m@2")
 	cfg.Force = true
 	if rep, err = Run(context.Background(), cfg); err != nil || rep.Sum().Written != 120 || km.texts != 120 {
 		t.Fatalf("force: %+v %v", rep.Sum(), err)
 	}
-	f.checkIndex(t, "src", "m@2", 4)
+	f.checkIndex(t, f.src, "m@2", 4)
 }
 
 func TestDestCopiesAlreadyEnriched(t *testing.T) {
@@ -243,8 +277,9 @@ func TestDestCopiesAlreadyEnriched(t *testing.T) {
 	if _, err := Run(context.Background(), cfg); err != nil { // in place first
 		t.Fatal(err)
 	}
+	f.tg.Refresh(t, f.src)
 	cfg, km := f.config(t, "m@1")
-	cfg.Dest = "dst"
+	cfg.Dest = f.dst
 	rep, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -252,7 +287,7 @@ func TestDestCopiesAlreadyEnriched(t *testing.T) {
 	if s := rep.Sum(); s.Skipped != 80 || s.Written != 80 || km.texts != 0 {
 		t.Errorf("%+v classified %d", s, km.texts)
 	}
-	f.checkIndex(t, "dst", "m@1", 1)
+	f.checkIndex(t, f.dst, "m@1", 1)
 }
 
 func TestInterruptAndResume(t *testing.T) {
@@ -260,7 +295,7 @@ func TestInterruptAndResume(t *testing.T) {
 	ck := filepath.Join(t.TempDir(), "ck.json")
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg, _ := f.config(t, "m@1")
-	cfg.Dest, cfg.Slices, cfg.Checkpoint = "dst", 3, ck
+	cfg.Dest, cfg.Slices, cfg.Checkpoint = f.dst, 3, ck
 	var pages int
 	var mu sync.Mutex
 	cfg.Progress = func(Report) {
@@ -275,12 +310,12 @@ func TestInterruptAndResume(t *testing.T) {
 		t.Fatalf("interrupted run: %v", err)
 	}
 	first := rep1.Sum()
-	if first.Written == 0 || first.Written >= 400 || first.Written != int64(f.fake.Count("dst")) {
-		t.Fatalf("interrupted run wrote %d, dst has %d", first.Written, f.fake.Count("dst"))
+	if n := f.tg.Count(t, f.dst); first.Written == 0 || first.Written >= 400 || first.Written != int64(n) {
+		t.Fatalf("interrupted run wrote %d, dst has %d", first.Written, n)
 	}
 	var saved checkpoint
 	b, err := os.ReadFile(ck)
-	if err != nil || json.Unmarshal(b, &saved) != nil || saved.Source != "src" || len(saved.Slices) == 0 {
+	if err != nil || json.Unmarshal(b, &saved) != nil || saved.Source != f.src || len(saved.Slices) == 0 {
 		t.Fatalf("checkpoint %s: %v", b, err)
 	}
 	cfg.Progress = nil
@@ -292,30 +327,30 @@ func TestInterruptAndResume(t *testing.T) {
 	if first.Written+second.Written != 400 || second.Duplicates != 0 || first.Read+second.Read != 400 {
 		t.Errorf("first %+v second %+v: want 400 written once", first, second)
 	}
-	f.checkIndex(t, "dst", "m@1", 1)
+	f.checkIndex(t, f.dst, "m@1", 1)
 	// A third run with the finished checkpoint reads nothing.
 	rep3, err := Run(context.Background(), cfg)
 	if err != nil || rep3.Sum().Read != 0 {
 		t.Errorf("finished checkpoint: %+v %v", rep3.Sum(), err)
 	}
 	// Another source with that checkpoint is refused.
-	cfg.Source = "other"
+	cfg.Source = f.name + "-other"
 	if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "does not match") {
 		t.Errorf("mismatched checkpoint: %v", err)
 	}
 }
 
 func TestFaultsRetried(t *testing.T) {
-	f := seed(t, 200)
-	f.fake.SetFaults(esfake.Faults{PathContains: "_bulk", FailRequests: 2, RequestStatus: 503, ItemFailureRate: 0.3, ItemStatus: 429})
+	f := seedFake(t, 200)
+	f.tg.Fake.SetFaults(esfake.Faults{PathContains: "_bulk", FailRequests: 2, RequestStatus: 503, ItemFailureRate: 0.3, ItemStatus: 429})
 	cfg, _ := f.config(t, "m@1")
-	cfg.Dest, cfg.Slices = "dst", 2
+	cfg.Dest, cfg.Slices = f.dst, 2
 	rep, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.fake.ClearFaults()
-	f.checkIndex(t, "dst", "m@1", 1)
+	f.tg.Fake.ClearFaults()
+	f.checkIndex(t, f.dst, "m@1", 1)
 	if s := rep.Sum(); s.Written+s.Duplicates != 200 || s.DeadLettered != 0 {
 		t.Errorf("%+v", s)
 	}
@@ -325,33 +360,35 @@ func TestFaultsRetried(t *testing.T) {
 }
 
 func TestSearchFaultFailsSlice(t *testing.T) {
-	f := seed(t, 50)
+	f := seedFake(t, 50)
 	cfg, _ := f.config(t, "m@1")
-	cfg.Dest = "dst"
-	f.fake.SetFaults(esfake.Faults{PathContains: "_search", FailRequests: 100, RequestStatus: 400})
+	cfg.Dest = f.dst
+	f.tg.Fake.SetFaults(esfake.Faults{PathContains: "_search", FailRequests: 100, RequestStatus: 400})
 	_, err := Run(context.Background(), cfg)
 	if err == nil || !strings.Contains(err.Error(), "search slice 0") {
 		t.Fatalf("err %v", err)
 	}
-	if n := f.fake.OpenPITs(); n != 0 {
-		t.Errorf("%d PITs left open", n)
-	}
+	f.openPITs(t)
 }
 
 func TestDataStreamInPlaceRefused(t *testing.T) {
 	f := seed(t, 1)
+	// A data stream template of the test's own (not the cluster's built-in logs-*-*).
+	f.tg.DoOK(t, "PUT", "/_index_template/"+f.name, []byte(`{"index_patterns":["`+f.name+`-ds-*"],"data_stream":{},"priority":4242}`))
+	stream, dest := f.name+"-ds-app", f.name+"-ds-enriched"
 	w := f.w
-	out, err := w.Write(context.Background(), []esbulk.Doc{{Index: "logs-app-default", Source: map[string]any{
+	out, err := w.Write(context.Background(), []esbulk.Doc{{Index: stream, Source: map[string]any{
 		"@timestamp": "2026-01-01T00:00:00Z", "process": map[string]any{"command_line": "sc stop sysmon"}}}})
 	if err != nil || out.Indexed != 1 {
 		t.Fatalf("%+v %v", out, err)
 	}
 	cfg, _ := f.config(t, "m@1")
-	cfg.Source = "logs-app-default"
+	f.tg.Refresh(t, stream)
+	cfg.Source = stream
 	if _, err := Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "data stream") {
 		t.Fatalf("in place on a data stream: %v", err)
 	}
-	cfg.Dest = "logs-app-enriched"
+	cfg.Dest = dest
 	rep, err := Run(context.Background(), cfg)
 	if err != nil || rep.Sum().Written != 1 {
 		t.Fatalf("into a new stream: %+v %v", rep.Sum(), err)
@@ -362,8 +399,11 @@ func TestDataStreamInPlaceRefused(t *testing.T) {
 	if s := rep.Sum(); err != nil || s.Duplicates != 1 || s.DeadLettered != 0 || s.Written != 0 {
 		t.Fatalf("force into a stream: %+v %v", s, err)
 	}
-	if got := f.fake.Count("logs-app-enriched"); got != 1 {
+	if got := f.tg.Count(t, dest); got != 1 {
 		t.Errorf("stream has %d documents, want 1", got)
+	}
+	if ds := f.tg.DataStreams(t, f.name+"-ds-*"); len(ds) != 2 {
+		t.Errorf("data streams %v, want %s and %s", ds, stream, dest)
 	}
 }
 
@@ -380,7 +420,7 @@ func TestConfigErrors(t *testing.T) {
 		{"slice id twice", func(c *Config) { c.Slices, c.SliceIDs = 3, []int{1, 1} }, "given twice"},
 		{"bad query", func(c *Config) { c.Query = json.RawMessage(`[1]`) }, "query"},
 		{"page size", func(c *Config) { c.PageSize = 20000 }, "page size"},
-		{"missing index", func(c *Config) { c.Source = "nope" }, "404"},
+		{"missing index", func(c *Config) { c.Source = f.name + "-nope" }, "404"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := base
@@ -395,12 +435,12 @@ func TestConfigErrors(t *testing.T) {
 func TestQueryFilters(t *testing.T) {
 	f := seed(t, 100)
 	cfg, _ := f.config(t, "m@1")
-	cfg.Dest, cfg.Query = "dst", json.RawMessage(`{"range":{"n":{"lt":30}}}`)
+	cfg.Dest, cfg.Query = f.dst, json.RawMessage(`{"range":{"n":{"lt":30}}}`)
 	rep, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Total != 30 || rep.Sum().Written != 30 || f.fake.Count("dst") != 30 {
+	if rep.Total != 30 || rep.Sum().Written != 30 || f.tg.Count(t, f.dst) != 30 {
 		t.Errorf("total %d written %d", rep.Total, rep.Sum().Written)
 	}
 }

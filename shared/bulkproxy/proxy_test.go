@@ -63,6 +63,25 @@ func start(t testing.TB, upstream string, opts Options) (*Proxy, *httptest.Serve
 	return p, srv
 }
 
+// startOn serves a proxy in front of the target (a fake, or the cluster of ES_URL), with the target's
+// credentials and CA file.
+func startOn(t testing.TB, tg esfake.Target, opts Options) (*Proxy, *httptest.Server) {
+	t.Helper()
+	opts.APIKey, opts.Username, opts.Password, opts.CAFile = tg.APIKey, tg.Username, tg.Password, tg.CAFile
+	return start(t, tg.URL, opts)
+}
+
+// noUpstreamRequests checks, on a fake, that nothing reached the upstream (a real cluster does not
+// tell).
+func noUpstreamRequests(t testing.TB, tg esfake.Target) {
+	t.Helper()
+	if tg.Fake != nil {
+		if n := tg.Fake.Stats().Requests; n != 0 {
+			t.Errorf("upstream got %d requests, want 0", n)
+		}
+	}
+}
+
 type response struct {
 	status int
 	header http.Header
@@ -135,19 +154,18 @@ func errorType(t testing.TB, b []byte) (string, string) {
 }
 
 func TestBulkMixedActions(t *testing.T) {
-	fake := esfake.Start(t)
+	tg := esfake.NewTarget(t)
+	name := tg.TempName(t)
+	logs, other := name+"-logs", name+"-other"
 	// Seed docs 10 (for update) and 11 (for delete) directly, bypassing the proxy.
-	seed := `{"index":{"_index":"logs","_id":"10"}}` + "\n" + `{"message":"old"}` + "\n" +
-		`{"index":{"_index":"logs","_id":"11"}}` + "\n" + `{"message":"doomed"}` + "\n"
-	if r := do(t, "POST", fake.URL()+"/_bulk", seed, nil); r.status != 200 {
-		t.Fatalf("seed: %d %s", r.status, r.body)
-	}
-	_, srv := start(t, fake.URL(), Options{Enricher: newEnricher(t), Passthrough: true})
+	tg.Bulk(t, `{"index":{"_index":"`+logs+`","_id":"10"}}`+"\n"+`{"message":"old"}`+"\n"+
+		`{"index":{"_index":"`+logs+`","_id":"11"}}`+"\n"+`{"message":"doomed"}`+"\n")
+	_, srv := startOn(t, tg, Options{Enricher: newEnricher(t), Passthrough: true})
 
 	body := strings.Join([]string{
 		`{"index":{"_id":"1"}}`,
 		`{"process":{"command_line":"reg save hklm\\sam c:\\t\\s"},"n":1.50,"big":12345678901234567890}`,
-		`{"create":{"_index":"other","_id":"2"}}`,
+		`{"create":{"_index":"` + other + `","_id":"2"}}`,
 		`{"message":"Set-MpPreference -DisableRealtimeMonitoring $true"}`,
 		``,
 		`{"update":{"_id":"10"}}`,
@@ -158,7 +176,7 @@ func TestBulkMixedActions(t *testing.T) {
 		`{"index":{"_id":"9","op_type":"create"}}`,
 		`{}`,
 	}, "\n") + "\n"
-	r := do(t, "POST", srv.URL+"/logs/_bulk?refresh=true&routing=r1", body, nil)
+	r := do(t, "POST", srv.URL+"/"+logs+"/_bulk?refresh=true&routing=r1", body, nil)
 	if r.status != 200 {
 		t.Fatalf("status %d: %s", r.status, r.body)
 	}
@@ -171,17 +189,19 @@ func TestBulkMixedActions(t *testing.T) {
 		t.Errorf("items %v, want %v", got, want)
 	}
 
+	// Read back with a search, which finds documents whatever their routing.
+	stored := map[string]map[string]esfake.Doc{logs: tg.Docs(t, logs), other: tg.Docs(t, other)}
 	for _, tc := range []struct {
 		index, id string
 		class     string // "" when the doc must carry no ttpscope field
 		prefix    string // the stored source must start with it (original bytes kept)
 	}{
-		{"logs", "1", "T1003.002", `{"process":{"command_line":"reg save hklm\\sam c:\\t\\s"},"n":1.50,"big":12345678901234567890,"ttpscope":{`},
-		{"other", "2", "T1562", `{"message":"Set-MpPreference -DisableRealtimeMonitoring $true","ttpscope":`},
-		{"logs", "10", "", `{"message":"new","tag":`},
-		{"logs", "9", "", `{"ttpscope":{`},
+		{logs, "1", "T1003.002", `{"process":{"command_line":"reg save hklm\\sam c:\\t\\s"},"n":1.50,"big":12345678901234567890,"ttpscope":{`},
+		{other, "2", "T1562", `{"message":"Set-MpPreference -DisableRealtimeMonitoring $true","ttpscope":`},
+		{logs, "10", "", `{"message":"new","tag":`},
+		{logs, "9", "", `{"ttpscope":{`},
 	} {
-		d, ok := fake.Doc(tc.index, tc.id)
+		d, ok := stored[tc.index][tc.id]
 		if !ok {
 			t.Errorf("%s/%s not stored", tc.index, tc.id)
 			continue
@@ -207,10 +227,10 @@ func TestBulkMixedActions(t *testing.T) {
 			t.Errorf("%s/%s routing %q: query parameters not passed upstream", tc.index, tc.id, d.Routing)
 		}
 	}
-	if _, ok := fake.Doc("logs", "11"); ok {
+	if _, ok := stored[logs]["11"]; ok {
 		t.Error("doc 11 not deleted")
 	}
-	if n := fake.Count("logs"); n != 4 { // 1, 10, auto id, 9
+	if n := len(stored[logs]); n != 4 { // 1, 10, auto id, 9
 		t.Errorf("logs has %d docs, want 4", n)
 	}
 }
@@ -242,9 +262,10 @@ func TestMalformedSourceSpliced(t *testing.T) {
 			"create:400:document_parsing_exception"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := esfake.Start(t)
-			_, srv := start(t, fake.URL(), Options{Enricher: newEnricher(t)})
-			r := do(t, "POST", srv.URL+"/_bulk"+tc.query, body, nil)
+			tg := esfake.NewTarget(t)
+			logs := tg.TempName(t)
+			_, srv := startOn(t, tg, Options{Enricher: newEnricher(t)})
+			r := do(t, "POST", srv.URL+"/_bulk"+tc.query, strings.ReplaceAll(body, `"logs"`, `"`+logs+`"`), nil)
 			if r.status != 200 {
 				t.Fatalf("status %d: %s", r.status, r.body)
 			}
@@ -256,8 +277,16 @@ func TestMalformedSourceSpliced(t *testing.T) {
 			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
 				t.Errorf("items %v\nwant  %v", got, tc.want)
 			}
-			if st := fake.Stats(); st.BulkItems != 3 {
-				t.Errorf("upstream got %d items, want the 3 good ones", st.BulkItems)
+			if tg.Fake != nil {
+				if st := tg.Fake.Stats(); st.BulkItems != 3 {
+					t.Errorf("upstream got %d items, want the 3 good ones", st.BulkItems)
+				}
+			}
+			if n := tg.Count(t, logs); n != 2 { // a (and its update) and c
+				t.Errorf("%s holds %d documents, want a and c", logs, n)
+			}
+			if d, ok := tg.Doc(t, logs, "a"); !ok || d.Version != 2 {
+				t.Errorf("doc a: %+v %v, want version 2 (updated)", d, ok)
 			}
 			bad := br.Items[1]["index"]
 			if tc.filtered {
@@ -268,14 +297,14 @@ func TestMalformedSourceSpliced(t *testing.T) {
 					t.Errorf("filter_path not applied to upstream items: %v", br.Items[0])
 				}
 			} else {
-				if bad["_id"] != "b" || bad["_index"] != "logs" {
+				if bad["_id"] != "b" || bad["_index"] != logs {
 					t.Errorf("bad item %v: want _index logs, _id b", bad)
 				}
 				if id, _ := br.Items[4]["index"]["_id"].(string); len(id) != 20 {
 					t.Errorf("auto id %q, want 20 characters", id)
 				}
 			}
-			if _, ok := fake.Doc("logs", "b"); ok {
+			if _, ok := tg.Doc(t, logs, "b"); ok {
 				t.Error("malformed doc b reached the upstream")
 			}
 		})
@@ -308,21 +337,20 @@ func TestWholeRequestErrorsMatchES(t *testing.T) {
 		{"action not json", `{"index":` + "\n{}\n", "x_content_parse_exception", "[1:10] Unexpected end-of-input"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := esfake.Start(t)
-			_, srv := start(t, fake.URL(), Options{Enricher: newEnricher(t)})
-			r := do(t, "POST", srv.URL+"/_bulk", tc.body, nil)
+			tg := esfake.NewTarget(t)
+			body := strings.ReplaceAll(tc.body, `"a"`, `"`+tg.TempName(t)+`"`)
+			_, srv := startOn(t, tg, Options{Enricher: newEnricher(t)})
+			r := do(t, "POST", srv.URL+"/_bulk", body, nil)
 			typ, reason := errorType(t, r.body)
 			if r.status != 400 || typ != tc.typ || !strings.HasPrefix(reason, tc.reason) {
 				t.Errorf("got %d %s %q, want 400 %s %q", r.status, typ, reason, tc.typ, tc.reason)
 			}
-			if n := fake.Stats().Requests; n != 0 {
-				t.Errorf("upstream got %d requests, want 0", n)
-			}
-			// The fake parses like Elasticsearch: it must say the same.
-			direct := do(t, "POST", fake.URL()+"/_bulk", tc.body, nil)
-			dtyp, dreason := errorType(t, direct.body)
-			if direct.status != r.status || dtyp != typ || !strings.HasPrefix(dreason, tc.reason) {
-				t.Errorf("upstream says %d %s %q, proxy %d %s %q", direct.status, dtyp, dreason, r.status, typ, reason)
+			noUpstreamRequests(t, tg)
+			// The upstream (the fake parses like Elasticsearch) must say the same.
+			dstatus, dbody := tg.Do(t, "POST", "/_bulk", []byte(body))
+			dtyp, dreason := errorType(t, dbody)
+			if dstatus != r.status || dtyp != typ || !strings.HasPrefix(dreason, tc.reason) {
+				t.Errorf("upstream says %d %s %q, proxy %d %s %q", dstatus, dtyp, dreason, r.status, typ, reason)
 			}
 		})
 	}
@@ -342,7 +370,9 @@ func gz(t testing.TB, s string) string {
 }
 
 func TestTooLarge(t *testing.T) {
-	doc := `{"index":{"_index":"a"}}` + "\n" + `{"message":"` + strings.Repeat("x", 300) + `"}` + "\n"
+	tg := esfake.NewTarget(t)
+	name := tg.TempName(t)
+	doc := `{"index":{"_index":"` + name + `"}}` + "\n" + `{"message":"` + strings.Repeat("x", 300) + `"}` + "\n"
 	big := strings.Repeat(doc, 10) // ~3.4 kB
 	for _, tc := range []struct {
 		name, method, path, body string
@@ -353,11 +383,14 @@ func TestTooLarge(t *testing.T) {
 		{"gzip bulk expanding over limit", "POST", "/_bulk", gz(t, big), map[string]string{"Content-Encoding": "gzip"}, 413},
 		{"bulk under limit", "POST", "/_bulk", doc, nil, 200},
 		{"gzip bulk under limit", "POST", "/_bulk", gz(t, doc), map[string]string{"Content-Encoding": "gzip"}, 200},
-		{"passthrough over limit", "PUT", "/_index_template/x", `{"index_patterns":["a"],"_meta":{"pad":"` + strings.Repeat("y", 2000) + `"}}`, nil, 413},
+		{"passthrough over limit", "PUT", "/_index_template/" + name, `{"index_patterns":["` + name + `-*"],"_meta":{"pad":"` + strings.Repeat("y", 2000) + `"}}`, nil, 413},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := esfake.Start(t)
-			_, srv := start(t, fake.URL(), Options{Enricher: newEnricher(t), MaxBodyBytes: 1024, Passthrough: true})
+			if tg.Fake != nil {
+				tg.Fake.ResetRequests()
+			}
+			_, srv := startOn(t, tg, Options{Enricher: newEnricher(t), MaxBodyBytes: 1024, Passthrough: true})
+			before := tg.Count(t, name)
 			r := do(t, tc.method, srv.URL+tc.path, tc.body, tc.header)
 			if r.status != tc.status {
 				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
@@ -366,8 +399,19 @@ func TestTooLarge(t *testing.T) {
 				if typ, _ := errorType(t, r.body); typ != "content_too_long_exception" {
 					t.Errorf("error type %q", typ)
 				}
-				if n := fake.Stats().Requests; n != 0 {
-					t.Errorf("upstream got %d requests", n)
+				if tg.Fake != nil {
+					// Only the count above reached the fake.
+					for _, rq := range tg.Fake.Requests() {
+						if !strings.HasSuffix(rq.Path, "/_refresh") && !strings.HasSuffix(rq.Path, "/_count") {
+							t.Errorf("upstream got %s %s", rq.Method, rq.Path)
+						}
+					}
+				}
+				if n := tg.Count(t, name); n != before {
+					t.Errorf("%s went from %d to %d documents", name, before, n)
+				}
+				if _, ok := tg.IndexTemplate(t, name); ok {
+					t.Error("refused template stored")
 				}
 			}
 		})
@@ -375,9 +419,10 @@ func TestTooLarge(t *testing.T) {
 }
 
 func TestGzipResponse(t *testing.T) {
-	fake := esfake.Start(t)
-	_, srv := start(t, fake.URL(), Options{Enricher: newEnricher(t)})
-	body := `{"index":{"_index":"a","_id":"1"}}` + "\n" + `{"message":"reg save hklm\\sam c:\\t\\s"}` + "\n"
+	tg := esfake.NewTarget(t)
+	name := tg.TempName(t)
+	_, srv := startOn(t, tg, Options{Enricher: newEnricher(t)})
+	body := `{"index":{"_index":"` + name + `","_id":"1"}}` + "\n" + `{"message":"reg save hklm\\sam c:\\t\\s"}` + "\n"
 	r := do(t, "POST", srv.URL+"/_bulk", gz(t, body), map[string]string{"Content-Encoding": "gzip", "Accept-Encoding": "gzip"})
 	if r.status != 200 || r.header.Get("Content-Encoding") != "gzip" {
 		t.Fatalf("status %d, Content-Encoding %q", r.status, r.header.Get("Content-Encoding"))
@@ -393,7 +438,7 @@ func TestGzipResponse(t *testing.T) {
 	if got := itemSummary(decodeBulk(t, plain)); len(got) != 1 || got[0] != "index:201" {
 		t.Errorf("items %v", got)
 	}
-	d, _ := fake.Doc("a", "1")
+	d, _ := tg.Doc(t, name, "1")
 	if !bytes.Contains(d.Source, []byte(`"class":"T1003.002"`)) {
 		t.Errorf("stored %s", d.Source)
 	}
@@ -511,7 +556,9 @@ func TestUpstreamFailures(t *testing.T) {
 }
 
 func TestPassthrough(t *testing.T) {
-	template := `{"index_patterns":["logs-x*"],"template":{"mappings":{"properties":{"ttpscope":{"properties":{"class":{"type":"keyword"}}}}}}}`
+	tg := esfake.NewTarget(t)
+	name := tg.TempName(t)
+	template := `{"index_patterns":["` + name + `-x*"],"priority":4242,"template":{"mappings":{"properties":{"ttpscope":{"properties":{"class":{"type":"keyword"}}}}}}}`
 	for _, tc := range []struct {
 		name              string
 		passthrough       bool
@@ -522,16 +569,18 @@ func TestPassthrough(t *testing.T) {
 		{"root head", true, "HEAD", "/", "", 200},
 		{"health", true, "GET", "/_cluster/health", "", 200},
 		{"license", true, "GET", "/_license", "", 200},
-		{"template put", true, "PUT", "/_index_template/ttp", template, 200},
+		{"template put", true, "PUT", "/_index_template/" + name, template, 200},
 		{"unknown path relayed", true, "GET", "/_nope/x", "", 400},
 		{"root, passthrough off", false, "GET", "/", "", 200},
 		{"health, passthrough off", false, "GET", "/_cluster/health", "", 200},
-		{"template put refused", false, "PUT", "/_index_template/ttp", template, 403},
-		{"search refused", false, "POST", "/logs/_search", `{}`, 403},
+		{"template put refused", false, "PUT", "/_index_template/" + name + "-refused", template, 403},
+		{"search refused", false, "POST", "/" + name + "/_search", `{}`, 403},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := esfake.Start(t)
-			_, srv := start(t, fake.URL(), Options{Passthrough: tc.passthrough})
+			if tg.Fake != nil {
+				tg.Fake.ResetRequests()
+			}
+			_, srv := startOn(t, tg, Options{Passthrough: tc.passthrough})
 			r := do(t, tc.method, srv.URL+tc.path, tc.bdy, map[string]string{"Content-Type": "application/json"})
 			if r.status != tc.status {
 				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
@@ -546,11 +595,14 @@ func TestPassthrough(t *testing.T) {
 				if typ, reason := errorType(t, r.body); typ != "ttpscope_proxy_refused_exception" || !strings.Contains(reason, tc.path) {
 					t.Errorf("refusal %s %q", typ, reason)
 				}
-				if n := fake.Stats().Requests; n != 0 {
-					t.Errorf("refused request reached upstream (%d)", n)
+				if tg.Fake != nil && len(tg.Fake.Requests()) != 0 {
+					t.Errorf("refused request reached upstream: %+v", tg.Fake.Requests())
 				}
-			case tc.path == "/_index_template/ttp":
-				if _, ok := fake.IndexTemplate("ttp"); !ok {
+				if _, ok := tg.IndexTemplate(t, name+"-refused"); ok {
+					t.Error("refused template stored upstream")
+				}
+			case tc.path == "/_index_template/"+name:
+				if _, ok := tg.IndexTemplate(t, name); !ok {
 					t.Error("template not stored upstream")
 				}
 			}
@@ -569,16 +621,17 @@ func scrape(t testing.TB, p *Proxy) string {
 }
 
 func TestMetrics(t *testing.T) {
-	fake := esfake.Start(t)
-	_, srv := start(t, fake.URL(), Options{Enricher: newEnricher(t), Passthrough: true})
-	body := strings.Join([]string{
+	tg := esfake.NewTarget(t)
+	name := tg.TempName(t)
+	_, srv := startOn(t, tg, Options{Enricher: newEnricher(t), Passthrough: true})
+	body := strings.ReplaceAll(strings.Join([]string{
 		`{"index":{"_index":"a"}}`, `{"message":"reg save hklm\\sam c:\\t\\s"}`,
 		`{"index":{"_index":"a"}}`, `{"message":"reg save hklm\\sam c:\\t\\s x"}`,
 		`{"create":{"_index":"a"}}`, `{"message":"Set-MpPreference -DisableRealtimeMonitoring 1"}`,
 		`{"index":{"_index":"a"}}`, `{"nothing":"here"}`,
 		`{"index":{"_index":"a"}}`, `broken`,
 		`{"delete":{"_index":"a","_id":"zz"}}`,
-	}, "\n") + "\n"
+	}, "\n")+"\n", `"a"`, `"`+name+`"`)
 	if r := do(t, "POST", srv.URL+"/_bulk", body, nil); r.status != 200 {
 		t.Fatalf("bulk %d %s", r.status, r.body)
 	}
@@ -606,6 +659,9 @@ func TestMetrics(t *testing.T) {
 		if !strings.Contains(string(r.body), want+"\n") {
 			t.Errorf("metrics lack %q", want)
 		}
+	}
+	if n := tg.Count(t, name); n != 4 {
+		t.Errorf("%s holds %d documents, want the 4 well-formed ones", name, n)
 	}
 }
 
@@ -715,17 +771,21 @@ func (failingClassifier) Classify(context.Context, []string) ([]classifier.Predi
 
 // A failing model loses no document: each is forwarded with ttpscope.status "error".
 func TestEnrichFailureStillForwards(t *testing.T) {
-	fake := esfake.Start(t)
+	tg := esfake.NewTarget(t)
+	name := tg.TempName(t)
 	enr, err := enrich.New(failingClassifier{}, enrich.Options{Model: "broken@1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, srv := start(t, fake.URL(), Options{Enricher: enr})
-	r := do(t, "POST", srv.URL+"/_bulk", `{"index":{"_index":"a","_id":"1"}}`+"\n"+`{"message":"whoami /priv"}`+"\n", nil)
+	p, srv := startOn(t, tg, Options{Enricher: enr})
+	r := do(t, "POST", srv.URL+"/_bulk", `{"index":{"_index":"`+name+`","_id":"1"}}`+"\n"+`{"message":"whoami /priv"}`+"\n", nil)
 	if got := itemSummary(decodeBulk(t, r.body)); r.status != 200 || len(got) != 1 || got[0] != "index:201" {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
-	d, _ := fake.Doc("a", "1")
+	d, ok := tg.Doc(t, name, "1")
+	if !ok {
+		t.Fatal("document not forwarded")
+	}
 	f, err := d.Fields()
 	if err != nil {
 		t.Fatal(err)
@@ -740,13 +800,15 @@ func TestEnrichFailureStillForwards(t *testing.T) {
 }
 
 func TestCompressUpstream(t *testing.T) {
-	fake := esfake.Start(t)
+	tg := esfake.NewTarget(t)
+	name := tg.TempName(t)
+	client := tg.Client(t)
 	var seen struct {
 		sync.Mutex
 		encoding string
 		body     string
 	}
-	// A gunzipping front for the fake, which reads bodies as they come.
+	// A gunzipping front for the target, which checks that bodies come compressed.
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen.Lock()
 		defer seen.Unlock()
@@ -758,9 +820,10 @@ func TestCompressUpstream(t *testing.T) {
 		}
 		plain, _ := io.ReadAll(zr)
 		seen.body = string(plain)
-		req, _ := http.NewRequest(r.Method, fake.URL()+r.URL.RequestURI(), bytes.NewReader(plain))
+		req, _ := http.NewRequest(r.Method, tg.URL+r.URL.RequestURI(), bytes.NewReader(plain))
 		req.Header.Set("Content-Type", r.Header.Get("Content-Type"))
-		resp, err := http.DefaultTransport.RoundTrip(req)
+		tg.Authorize(req)
+		resp, err := client.Do(req)
 		if err != nil {
 			http.Error(w, err.Error(), 502)
 			return
@@ -772,14 +835,14 @@ func TestCompressUpstream(t *testing.T) {
 	}))
 	t.Cleanup(front.Close)
 	_, srv := start(t, front.URL, Options{CompressUpstream: true})
-	body := `{"index":{"_index":"a","_id":"1"}}` + "\n" + `{"message":"x"}` + "\n"
+	body := `{"index":{"_index":"` + name + `","_id":"1"}}` + "\n" + `{"message":"x"}` + "\n"
 	r := do(t, "POST", srv.URL+"/_bulk", body, nil)
 	seen.Lock()
 	defer seen.Unlock()
 	if r.status != 200 || seen.encoding != "gzip" || seen.body != body {
 		t.Errorf("status %d, upstream saw Content-Encoding %q and body %q", r.status, seen.encoding, seen.body)
 	}
-	if _, ok := fake.Doc("a", "1"); !ok {
+	if _, ok := tg.Doc(t, name, "1"); !ok {
 		t.Error("not indexed")
 	}
 }

@@ -293,84 +293,75 @@ func doc(t *testing.T, key string) []byte {
 	return b
 }
 
-func send(t *testing.T, method, url string, body []byte) (int, map[string]any) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var m map[string]any
-	_ = json.NewDecoder(res.Body).Decode(&m)
-	return res.StatusCode, m
-}
+// testPriority is the index template priority of these tests: above the
+// DefaultPriority a cluster's own ttpscope template may use, so the test's
+// overlapping patterns (ttpscope-test-* within ttpscope-*) are not refused
+// for sharing a priority with it.
+const testPriority = 4242
 
-// TestMappingAcceptsOurDocuments installs the templates in the fake and
-// indexes documents exactly as schema.Apply writes them, including the
-// dotted "T1003.002" probability key; a wrong-typed score must be refused,
-// which shows the mapping is in force.
+// TestMappingAcceptsOurDocuments installs the templates in the target (a
+// fake, or the cluster of ES_URL) under names of its own and indexes
+// documents exactly as schema.Apply writes them, including the dotted
+// "T1003.002" probability key; a wrong-typed score must be refused, which
+// shows the mapping is in force.
 func TestMappingAcceptsOurDocuments(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		opt  TemplateOptions
+		key  string
 	}{
-		{"default", TemplateOptions{}},
-		{"dotted result key", TemplateOptions{ResultKey: "labels.ttpscope", IndexPatterns: []string{"ttpscope-*"}}},
+		{"default", ""},
+		{"dotted result key", "labels.ttpscope"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := esfake.Start(t)
-			ct, err := ComponentTemplate(tc.opt)
+			tg := esfake.NewTarget(t)
+			name := tg.TempName(t)
+			opt := TemplateOptions{ResultKey: tc.key, ComponentName: name + "-mappings", IndexPatterns: []string{name + "-*"}, Priority: testPriority}
+			ct, err := ComponentTemplate(opt)
 			if err != nil {
 				t.Fatal(err)
 			}
-			it, err := IndexTemplate(tc.opt)
+			it, err := IndexTemplate(opt)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for path, body := range map[string]any{"/_component_template/" + ComponentTemplateName: ct} {
-				b, _ := json.Marshal(body)
-				if st, m := send(t, "PUT", fake.URL()+path, b); st != 200 {
-					t.Fatalf("PUT %s: %d %v", path, st, m)
-				}
-			}
-			b, _ := json.Marshal(it)
-			if st, m := send(t, "PUT", fake.URL()+"/_index_template/"+IndexTemplateName, b); st != 200 {
-				t.Fatalf("PUT index template: %d %v", st, m)
-			}
-			key := tc.opt.ResultKey
+			cb, _ := json.Marshal(ct)
+			tg.DoOK(t, "PUT", "/_component_template/"+opt.ComponentName, cb)
+			ib, _ := json.Marshal(it)
+			tg.DoOK(t, "PUT", "/_index_template/"+name, ib)
+			key := tc.key
 			if key == "" {
 				key = schema.DefaultKey
 			}
-			if st, m := send(t, "PUT", fake.URL()+"/ttpscope-test/_doc/1", doc(t, key)); st != 201 {
-				t.Fatalf("index our document: %d %v", st, m)
-			}
-			mp := fake.Mappings("ttpscope-test")
-			mb, _ := json.Marshal(mp)
+			index := name + "-test"
+			tg.DoOK(t, "PUT", "/"+index+"/_doc/1", doc(t, key), http.StatusCreated)
+			mb, _ := json.Marshal(tg.Mappings(t, index))
 			for _, want := range []string{`"002":{"type":"float"}`, `"malicious_score":{"type":"float"}`, `"subtechnique"`} {
 				if !strings.Contains(string(mb), want) {
 					t.Errorf("index mappings lack %s: %s", want, mb)
 				}
 			}
 			bad := bytes.Replace(doc(t, key), []byte(`"score":0.9`), []byte(`"score":"high"`), 1)
-			if st, m := send(t, "PUT", fake.URL()+"/ttpscope-test/_doc/2", bad); st != 400 {
-				t.Errorf("string score accepted: %d %v", st, m)
+			if st, b := tg.Do(t, "PUT", "/"+index+"/_doc/2", bad); st != 400 {
+				t.Errorf("string score accepted: %d %s", st, b)
 			}
 			badProb := bytes.Replace(doc(t, key), []byte(`"T1003.002":0.9`), []byte(`"T1003.002":{"x":1}`), 1)
-			if st, m := send(t, "PUT", fake.URL()+"/ttpscope-test/_doc/3", badProb); st != 400 {
-				t.Errorf("object under probabilities.T1003.002 accepted: %d %v", st, m)
+			if st, b := tg.Do(t, "PUT", "/"+index+"/_doc/3", badProb); st != 400 {
+				t.Errorf("object under probabilities.T1003.002 accepted: %d %s", st, b)
+			}
+			if d, ok := tg.Doc(t, index, "1"); !ok || !bytes.Equal(d.Source, doc(t, key)) {
+				t.Errorf("document 1 read back as %s (found %v)", d.Source, ok)
+			}
+			if n := tg.Count(t, index); n != 1 {
+				t.Errorf("%s holds %d documents, want 1", index, n)
 			}
 		})
 	}
 }
 
 func TestDataStreamTemplate(t *testing.T) {
-	fake := esfake.Start(t)
-	opt := TemplateOptions{IndexPatterns: []string{"ttpscope-ds-*"}, DataStream: true}
+	tg := esfake.NewTarget(t)
+	name := tg.TempName(t)
+	opt := TemplateOptions{ComponentName: name + "-mappings", IndexPatterns: []string{name + "-ds-*"}, DataStream: true, Priority: testPriority}
 	ct, _ := ComponentTemplate(opt)
 	it, err := IndexTemplate(opt)
 	if err != nil {
@@ -378,17 +369,18 @@ func TestDataStreamTemplate(t *testing.T) {
 	}
 	cb, _ := json.Marshal(ct)
 	ib, _ := json.Marshal(it)
-	if st, m := send(t, "PUT", fake.URL()+"/_component_template/"+ComponentTemplateName, cb); st != 200 {
-		t.Fatalf("%d %v", st, m)
+	tg.DoOK(t, "PUT", "/_component_template/"+opt.ComponentName, cb)
+	tg.DoOK(t, "PUT", "/_index_template/"+name, ib)
+	stream := name + "-ds-app"
+	tg.DoOK(t, "PUT", "/"+stream+"/_create/1", doc(t, schema.DefaultKey), http.StatusCreated)
+	if ds := tg.DataStreams(t, stream); !slices.Equal(ds, []string{stream}) {
+		t.Errorf("data streams %v, want %s", ds, stream)
 	}
-	if st, m := send(t, "PUT", fake.URL()+"/_index_template/"+IndexTemplateName, ib); st != 200 {
-		t.Fatalf("%d %v", st, m)
+	if n := tg.Count(t, stream); n != 1 {
+		t.Errorf("%s holds %d documents, want 1", stream, n)
 	}
-	if st, m := send(t, "PUT", fake.URL()+"/ttpscope-ds-app/_create/1", doc(t, schema.DefaultKey)); st != 201 {
-		t.Fatalf("create in data stream: %d %v", st, m)
-	}
-	if ds := fake.DataStreams(); !slices.Contains(ds, "ttpscope-ds-app") {
-		t.Errorf("data streams %v, want ttpscope-ds-app", ds)
+	if mb, _ := json.Marshal(tg.Mappings(t, stream)); !strings.Contains(string(mb), `"malicious_score":{"type":"float"}`) {
+		t.Errorf("backing index mappings lack the component template's: %s", mb)
 	}
 }
 

@@ -581,10 +581,14 @@ func (s *Server) handleDoc(req *request) reply {
 		}
 		for _, ix := range idxs {
 			if d, ok := ix.docs[id]; ok {
-				return okReply(map[string]any{
+				body := map[string]any{
 					"_index": ix.name, "_id": id, "_version": d.version, "_seq_no": d.seqNo,
 					"_primary_term": 1, "found": true, "_source": json.RawMessage(d.source),
-				})
+				}
+				if d.routing != "" {
+					body["_routing"] = d.routing
+				}
+				return okReply(body)
 			}
 		}
 		return reply{status: 404, body: map[string]any{"_index": name, "_id": id, "found": false}}
@@ -602,6 +606,10 @@ func (s *Server) handleDoc(req *request) reply {
 	case req.method == "DELETE":
 		op.action, op.key = "delete", "delete"
 	case kind == "_create" || req.query.Get("op_type") == "create":
+		op.action, op.key = "create", "create"
+	case id == "" && req.query.Get("op_type") == "":
+		// POST <index>/_doc with an auto id defaults to op_type create, as
+		// in ES's RestIndexAction.AutoIdHandler (so it works on data streams).
 		op.action, op.key = "create", "create"
 	}
 	for _, p := range []string{"if_seq_no", "if_primary_term"} {

@@ -14,6 +14,7 @@
 //	GET  /_license                      basic
 //	POST|PUT /_bulk, /<index>/_bulk     index, create, update (doc, doc_as_upsert, upsert), delete
 //	GET|HEAD|PUT|POST|DELETE /<index>/_doc/<id>, POST /<index>/_doc, PUT|POST /<index>/_create/<id>
+//	                                    (POST /<index>/_doc, auto id, defaults to op_type create, as in ES)
 //	PUT|GET|HEAD|DELETE /<index>        create (settings, mappings), get, exists, delete
 //	GET  /<index>/_mapping
 //	GET|PUT|DELETE /_index_template/<name>, /_component_template/<name>  (+ GET of all, wildcards)
@@ -21,7 +22,7 @@
 //	GET|PUT|DELETE /_ingest/pipeline/<id>  (stored; processors are not run)
 //	POST /<index>/_pit?keep_alive=, DELETE /_pit
 //	GET|POST /_search, /<index>/_search   query, sort, from/size, search_after, pit, slice
-//	GET|POST /_count, /<index>/_count; /_refresh, /<index>/_refresh
+//	GET|POST /_count, /<index>/_count; /_refresh, /<index>/_refresh  (ignore_unavailable honoured)
 //
 // Unknown paths get ES's 400 "no handler found for uri [...]", a wrong
 // method 405 "Incorrect HTTP method...", an unknown query parameter 400
@@ -97,5 +98,20 @@
 // NewTarget and URL return the cluster named by ES_URL (with ES_API_KEY,
 // ES_USERNAME, ES_PASSWORD, ES_CA_FILE) when it is set, and a fresh fake
 // otherwise; Target.RequireFake skips, with a message, tests that need the
-// fake.
+// fake. Start always returns a fake and logs so when ES_URL is set.
+//
+// Tests that should mean the same against a real cluster check outcomes
+// with the HTTP helpers of Target (client.go), never the fake's store:
+// TempName (a unique "ttpscope-test-<hex>" name; at the end of the test
+// every data stream, index, index template and component template starting
+// with it is deleted, each by its exact name), Do/DoOK, Bulk, CreateIndex,
+// DeleteIndex, Refresh, Count, Docs (one _search with _version, _seq_no,
+// _routing), Doc (GET _doc), Mappings, IndexTemplate, ComponentTemplate and
+// DataStreams. Server.Target gives a fake from Start the same helpers.
+//
+// To try that path without a cluster, run a standalone fake and point
+// ES_URL at it:
+//
+//	go run ./test/esfake/cmd/esfake -addr 127.0.0.1:0 -timeout 30m   # prints ES_URL=http://127.0.0.1:PORT
+//	ES_URL=http://127.0.0.1:PORT go test ./elastic-ingest/ ./shared/... ./test/...
 package esfake

@@ -41,6 +41,10 @@ func (t Target) RequireFake(tb testing.TB) *Server {
 // NewTarget returns the real cluster of ES_URL (with ES_API_KEY,
 // ES_USERNAME/ES_PASSWORD and ES_CA_FILE) when it is set, else a fresh fake
 // started with opts and closed at the end of the test. It logs which one.
+// A fake target carries the credentials its options require and, with
+// WithTLS, a CA file in a temporary directory, so a test passes the
+// target's URL, credentials and CA file to the code under test the same way
+// for both. opts do not apply to a real cluster.
 func NewTarget(tb testing.TB, opts ...Option) Target {
 	tb.Helper()
 	if u := os.Getenv(EnvURL); u != "" {
@@ -52,7 +56,15 @@ func NewTarget(tb testing.TB, opts ...Option) Target {
 	}
 	s := New(opts...)
 	tb.Cleanup(s.Close)
-	return Target{URL: s.URL(), Fake: s}
+	tg := s.Target()
+	if s.CACertPEM() != nil {
+		ca, err := s.WriteCAFile(tb.TempDir())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tg.CAFile = ca
+	}
+	return tg
 }
 
 // URL returns ES_URL when set (a real cluster; the *Server is nil) or the

@@ -538,6 +538,9 @@ func (s *Server) handleSearch(req *request) reply {
 	outHits := make([]map[string]any, 0, len(hits))
 	for _, h := range hits {
 		m := map[string]any{"_index": h.d.index, "_id": h.d.doc.id}
+		if h.d.doc.routing != "" {
+			m["_routing"] = h.d.doc.routing
+		}
 		if len(keys) > 0 {
 			m["_score"] = nil
 			m["sort"] = h.sort
@@ -609,7 +612,7 @@ func (s *Server) handleCount(req *request) reply {
 	if len(req.segs) == 2 {
 		expr = req.segs[0]
 	}
-	idxs, e := s.resolve(expr, false)
+	idxs, e := s.resolve(expr, req.query.Get("ignore_unavailable") == "true")
 	if e != nil {
 		return errReply(e)
 	}
@@ -638,7 +641,7 @@ func (s *Server) handleRefresh(req *request) reply {
 	if len(req.segs) == 2 {
 		expr = req.segs[0]
 	}
-	idxs, e := s.resolve(expr, false)
+	idxs, e := s.resolve(expr, req.query.Get("ignore_unavailable") == "true")
 	if e != nil {
 		return errReply(e)
 	}

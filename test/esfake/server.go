@@ -10,6 +10,7 @@ import (
 	"io"
 	"log"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -36,6 +37,7 @@ type options struct {
 	maxContent     int64
 	logLimit       int
 	clock          func() time.Time
+	addr           string
 }
 
 // WithSeed makes auto ids, PIT ids and random item faults reproducible.
@@ -67,6 +69,10 @@ func WithMaxContentLength(n int64) Option { return func(o *options) { o.maxConte
 // WithRequestLogLimit keeps at most n entries in the request log (default
 // 10000; the oldest are dropped first).
 func WithRequestLogLimit(n int) Option { return func(o *options) { o.logLimit = n } }
+
+// WithAddr listens on addr (host:port; port 0 picks a free one) instead of
+// a free loopback port. New panics when it cannot listen, as httptest does.
+func WithAddr(addr string) Option { return func(o *options) { o.addr = addr } }
 
 // WithClock replaces time.Now (PIT expiry, data stream backing index dates).
 func WithClock(now func() time.Time) Option { return func(o *options) { o.clock = now } }
@@ -136,6 +142,14 @@ func New(opts ...Option) *Server {
 		pipelines:          map[string]map[string]any{},
 	}
 	s.srv = httptest.NewUnstartedServer(s)
+	if o.addr != "" {
+		ln, err := net.Listen("tcp", o.addr)
+		if err != nil {
+			panic(fmt.Sprintf("esfake: listen on %s: %v", o.addr, err))
+		}
+		_ = s.srv.Listener.Close()
+		s.srv.Listener = ln
+	}
 	// Failed TLS handshakes (a client without the CA) are expected in tests.
 	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if o.tls {
@@ -148,6 +162,15 @@ func New(opts ...Option) *Server {
 
 // URL is the base URL, e.g. http://127.0.0.1:41234.
 func (s *Server) URL() string { return s.srv.URL }
+
+// Target describes the fake as a test target: its URL, the credentials it
+// requires (WithAPIKey, WithBasicAuth) and itself as Fake, so the HTTP
+// helpers of Target (client.go) work on a fake from Start too. CAFile is
+// empty: the helpers trust the certificate of a WithTLS fake anyway; use
+// WriteCAFile for a file.
+func (s *Server) Target() Target {
+	return Target{URL: s.URL(), APIKey: s.opts.apiKey, Username: s.opts.user, Password: s.opts.password, Fake: s}
+}
 
 // HTTPClient is an *http.Client that trusts the fake's certificate.
 func (s *Server) HTTPClient() *http.Client { return s.srv.Client() }

@@ -238,7 +238,12 @@ func (s *Server) resolve(expr string, lenient bool) ([]*index, *apiError) {
 func (s *Server) createIndex(name string, body map[string]any, dataStream string) *index {
 	mappings := map[string]any{}
 	settings := map[string]any{}
-	if t := s.matchTemplate(name, dataStream != ""); t != nil {
+	// A backing index takes the templates of its data stream's name.
+	match := name
+	if dataStream != "" {
+		match = dataStream
+	}
+	if t := s.matchTemplate(match, dataStream != ""); t != nil {
 		for _, c := range t.composedOf {
 			if ct := s.componentTemplates[c]; ct != nil {
 				mergeSection(mappings, settings, ct.template)
@@ -247,6 +252,19 @@ func (s *Server) createIndex(name string, body map[string]any, dataStream string
 		mergeSection(mappings, settings, t.template)
 	}
 	mergeSection(mappings, settings, body)
+	if dataStream != "" {
+		// As ES does: backing indices map @timestamp as a date (unless the
+		// templates map it) and enable _data_stream_timestamp.
+		mappings["_data_stream_timestamp"] = map[string]any{"enabled": true}
+		props, _ := mappings["properties"].(map[string]any)
+		if props == nil {
+			props = map[string]any{}
+			mappings["properties"] = props
+		}
+		if _, ok := props["@timestamp"]; !ok {
+			props["@timestamp"] = map[string]any{"type": "date"}
+		}
+	}
 	ix := &index{
 		name: name, uuid: s.newUUID(), docs: map[string]*storedDoc{},
 		mappings: mappings, settings: settings, dataStream: dataStream, created: s.opts.clock(),
