@@ -20,11 +20,14 @@ import (
 
 	"github.com/ttpscope/ttpscope/model/evaluate"
 	"github.com/ttpscope/ttpscope/shared/enrich"
+	"github.com/ttpscope/ttpscope/shared/ngram"
+	"github.com/ttpscope/ttpscope/shared/normalize"
 	"github.com/ttpscope/ttpscope/shared/schema"
 )
 
 type evalFlags struct {
 	model      modelFlags
+	ngram      string
 	jsonOut    string
 	htmlOut    string
 	predsOut   string
@@ -61,11 +64,15 @@ real-world dev set), recall per attack class on art lines and per art test (a te
 on art-cleanup, what the other sources were called, and the missed art lines.
 
 A line whose text is empty after normalization gets no class; it counts as a benign prediction (it could
-not alert). Progress goes to standard error. Exit status 3 when some lines could not be classified.`,
+not alert). Progress goes to standard error. Exit status 3 when some lines could not be classified.
+
+With --ngram FILE the lines are scored by that character n-gram model (model/cmd/ngramtrain) instead of
+the transformer: same normalization, same report; the ONNX Runtime flags are then unused.`,
 		Example: `  elastic-ingest eval /work/shared/eval/dev.jsonl
   elastic-ingest eval --alert-threshold 0.8 --threshold-sweep --show-misses 50 \
       --json dev-metrics.json --html dev-report.html /work/shared/eval/dev.jsonl
-  elastic-ingest eval --model-dir model/work/run1 --limit 200 data/test.jsonl`,
+  elastic-ingest eval --model-dir model/work/run1 --limit 200 data/test.jsonl
+  elastic-ingest eval --ngram model/work/out/ngram.bin /work/shared/eval/dev.jsonl`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return &usageError{errors.New("eval: give at least one JSONL file")}
@@ -85,6 +92,7 @@ not alert). Progress goes to standard error. Exit status 3 when some lines could
 		_ = cmd.Flags().MarkHidden(name) // fails only for an unknown name, and register just defined these
 	}
 	fl := cmd.Flags()
+	fl.StringVar(&f.ngram, "ngram", "", "score with this character n-gram model file instead of the transformer")
 	fl.StringVar(&f.jsonOut, "json", "", "also write every metric as JSON to this file")
 	fl.StringVar(&f.htmlOut, "html", "", "also write a self-contained HTML report (charts and tables) to this file")
 	fl.StringVar(&f.predsOut, "predictions", "", "also write every line with the prediction served for it as JSONL to this file")
@@ -142,24 +150,45 @@ func runEval(ctx context.Context, f evalFlags, args []string, stdout, stderr io.
 	f.model.resultKey = schema.DefaultKey
 	f.model.cacheSize = 0 // load turns 0 into "disabled"
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	clf, enr, err := f.model.load(ctx, log)
-	if err != nil {
-		return err
+	var (
+		classify  func(exs []evaluate.Example, name string) ([]evaluate.Prediction, int, error)
+		modelName string
+		classes   []string
+	)
+	if f.ngram != "" {
+		ng, err := loadNgram(f.ngram, &f.model)
+		if err != nil {
+			return err
+		}
+		classes, modelName = ng.Classes(), "ngram:"+filepath.Base(f.ngram)
+		classify = func(exs []evaluate.Example, _ string) ([]evaluate.Prediction, int, error) {
+			return classifyNgram(ctx, ng, exs)
+		}
+	} else {
+		clf, enr, err := f.model.load(ctx, log)
+		if err != nil {
+			return err
+		}
+		defer clf.Close()
+		classes, modelName = clf.Classes(), enr.Options().Model
+		classify = func(exs []evaluate.Example, name string) ([]evaluate.Prediction, int, error) {
+			return classifyExamples(ctx, enr, exs, f, name, stderr)
+		}
 	}
-	defer clf.Close()
-	if got := clf.Classes(); !slices.Equal(got, evaluate.Classes()) {
-		return fmt.Errorf("model classes %v: eval needs %v", got, evaluate.Classes())
+	if !slices.Equal(classes, evaluate.Classes()) {
+		return fmt.Errorf("model classes %v: eval needs %v", classes, evaluate.Classes())
 	}
 
 	opts := evaluate.Options{Threshold: f.model.threshold, Bins: f.bins, MaxMisses: f.showMisses}
 	if f.sweep {
 		opts.Sweep = evaluate.DefaultSweep()
 	}
-	out := evalOutput{Model: enr.Options().Model, AlertThreshold: f.model.threshold, Generated: time.Now().UTC().Format(time.RFC3339)}
+	out := evalOutput{Model: modelName, AlertThreshold: f.model.threshold, Generated: time.Now().UTC().Format(time.RFC3339)}
 	failed := 0
 	var (
 		predsFile *os.File
 		predsW    *bufio.Writer
+		err       error
 	)
 	if f.predsOut != "" {
 		if predsFile, err = os.Create(f.predsOut); err != nil {
@@ -171,7 +200,7 @@ func runEval(ctx context.Context, f evalFlags, args []string, stdout, stderr io.
 	for i, path := range args {
 		name := filepath.Base(path)
 		start := time.Now()
-		preds, nerr, err := classifyExamples(ctx, enr, examples[i], f, name, stderr)
+		preds, nerr, err := classify(examples[i], name)
 		if err != nil {
 			return fmt.Errorf("classify %s: %w", path, err)
 		}
@@ -355,6 +384,59 @@ feed:
 		}
 	}
 	return preds, len(failed), nil
+}
+
+// loadNgram checks the flags eval shares with the transformer path and reads an n-gram model file.
+func loadNgram(path string, m *modelFlags) (*ngram.Model, error) {
+	if err := m.validate(); err != nil {
+		return nil, err
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, &usageError{err}
+	}
+	defer fh.Close()
+	ng, err := ngram.Load(fh)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	return ng, nil
+}
+
+// classifyNgram scores every example with the n-gram model, as the enricher would serve it: normalized
+// text, nothing left is an unclassified line, probabilities kept to six decimals.
+func classifyNgram(ctx context.Context, m *ngram.Model, exs []evaluate.Example) ([]evaluate.Prediction, int, error) {
+	preds := make([]evaluate.Prediction, len(exs))
+	probs := make([]float32, len(evaluate.Classes()))
+	for i, ex := range exs {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, 0, ctx.Err()
+		}
+		norm := normalize.Text(ex.Text).Text
+		if norm == "" {
+			continue
+		}
+		probs = m.PredictNormalizedTo(probs, norm)
+		best := 0
+		for k, p := range probs {
+			if p > probs[best] {
+				best = k
+			}
+			preds[i].Probs[k] = round6(float64(p))
+		}
+		preds[i].Class = evaluate.Classes()[best]
+		preds[i].Score = round6(float64(probs[best]))
+	}
+	return preds, 0, nil
+}
+
+// round6 keeps six decimals of a probability, as the enricher writes it.
+func round6(f float64) float64 {
+	v := f*1e6 + 0.5
+	if v < 0 {
+		v = 0
+	}
+	return float64(int64(v)) / 1e6
 }
 
 // lineOf reads N back from "line N: …" for sorting.
