@@ -4,7 +4,10 @@
 #   make model         full run into $(MODEL_OUT) (~40 min on 2 shared cores, see model/README.md)
 #   make model-smoke   a few thousand samples, tiny model, a few steps, export (~1-2 min); CI runs it
 #   make model-base    untrained RoBERTa-base-shaped (12x768) ONNX for benchmarks
+#   make model-ngram   character n-gram baseline (shared/ngram) into $(MODEL_OUT)/ngram.bin (~1-2 min)
 #   make model-int8    int8 variant of model/default (or MODEL_INT8_SRC) for comparison
+#   make adapt DATA=site.jsonl   LoRA-adapt the shipped model to a site's labelled examples (minutes)
+#   make adapt-check   adapt on model/testdata/adapt and check the site's false positives are gone
 #
 # Every step is seeded; outputs land under model/work/ (git-ignored) and $(MODEL_OUT).
 
@@ -34,7 +37,7 @@ MODEL_DATA := $(MODEL_WORK)/data
 MODEL_ENC := $(MODEL_WORK)/enc
 MODEL_TOK := $(MODEL_WORK)/tokenizer.json
 
-.PHONY: model model-data model-tokenizer model-encode model-train model-smoke model-base model-int8 model-test model-clean
+.PHONY: model model-data model-tokenizer model-encode model-train model-smoke model-base model-ngram model-int8 adapt adapt-check model-test model-clean
 
 model: model-train
 
@@ -75,6 +78,48 @@ model-base:
 MODEL_INT8_SRC ?= model/default
 model-int8:
 	$(PYTHON) model/quantize.py --in $(MODEL_INT8_SRC) --out $(MODEL_WORK)/int8
+
+# LoRA adaptation (model/adapt.py, see model/README.md): DATA is JSON lines {"text": ..., "label": ...}
+# with labels among benign, T1003.002, T1562, T1134. Replay rows come from the generator, so the
+# adapted model keeps what it knew. Output: a model directory for --model-dir / model_dir.
+ADAPT_BASE ?= model/default
+ADAPT_OUT ?= $(MODEL_WORK)/adapted
+ADAPT_WORK ?= $(MODEL_WORK)/adapt
+ADAPT_REPLAY ?= 20000
+ADAPT_STEPS ?= 300
+ADAPT_MAX_LEN ?= $(MODEL_MAX_LEN)
+ADAPT_FLAGS ?=
+adapt:
+	@test -n "$(DATA)" && test -f "$(DATA)" || { echo "usage: make adapt DATA=site.jsonl [ADAPT_BASE=$(ADAPT_BASE)] [ADAPT_OUT=$(ADAPT_OUT)] [ADAPT_STEPS=$(ADAPT_STEPS)]"; exit 2; }
+	@test -f "$(ADAPT_BASE)/model.onnx" || { echo "adapt: no model.onnx in $(ADAPT_BASE)"; exit 2; }
+	rm -rf $(ADAPT_WORK) && mkdir -p $(ADAPT_WORK)/site $(ADAPT_WORK)/import-check
+	cp $(DATA) $(ADAPT_WORK)/site/train.jsonl
+	$(GO) run ./model/cmd/datagen -seed $(MODEL_SEED) -n $(ADAPT_REPLAY) -holdout-frac 0 -out $(ADAPT_WORK)/replay
+	$(GO) run ./model/cmd/encode -in $(ADAPT_WORK)/site -splits train -dedupe=false -tokenizer $(ADAPT_BASE)/tokenizer.json -max-len $(ADAPT_MAX_LEN) -out $(ADAPT_WORK)/site-enc
+	$(GO) run ./model/cmd/encode -in $(ADAPT_WORK)/replay -splits train,val,test -tokenizer $(ADAPT_BASE)/tokenizer.json -max-len $(ADAPT_MAX_LEN) -out $(ADAPT_WORK)/replay-enc
+	$(MODEL_ENV) $(PYTHON) model/adapt.py --model $(ADAPT_BASE) --site $(ADAPT_WORK)/site-enc --replay $(ADAPT_WORK)/replay-enc \
+		--out $(ADAPT_OUT) --steps $(ADAPT_STEPS) --threads $(MODEL_THREADS) --seed $(MODEL_SEED) $(ADAPT_FLAGS)
+	@# The torch rebuild of the base model must match its model.onnx under ONNX Runtime.
+	ln -sf $(abspath $(ADAPT_BASE))/model.onnx $(ADAPT_WORK)/import-check/model.onnx
+	cp $(ADAPT_BASE)/config.json $(ADAPT_WORK)/import-check/config.json
+	cp $(ADAPT_OUT)/import_verify.json $(ADAPT_WORK)/import-check/verify.json
+	$(GO) run ./model/cmd/onnxverify -model $(ADAPT_WORK)/import-check -ort "$(ORT_LIBRARY)"
+	$(GO) run ./model/cmd/onnxverify -model $(ADAPT_OUT) -ort "$(ORT_LIBRARY)"
+	@echo "adapt: wrote $(ADAPT_OUT); metrics before and after in $(ADAPT_OUT)/adapt_log.json"
+
+# The adaptation test: a made-up site tool (model/testdata/adapt) whose maintenance commands the
+# default model takes for tampering; after adaptation its unseen test commands must stop alerting
+# and the generated test split must keep its macro-F1 (TestAdaptation in model/adapt_test.go).
+adapt-check:
+	$(MAKE) -f $(firstword $(filter %model.mk,$(MAKEFILE_LIST))) adapt DATA=model/testdata/adapt/train.jsonl \
+		ADAPT_OUT=$(MODEL_WORK)/adapt-check ADAPT_WORK=$(MODEL_WORK)/adapt-check-work
+	TTPSCOPE_ADAPTED=$(abspath $(MODEL_WORK)/adapt-check) TTPSCOPE_ADAPT_REPLAY=$(abspath $(MODEL_WORK)/adapt-check-work/replay) \
+		$(GO) test -count=1 -run '^TestAdaptation$$' -v ./model/
+
+# Character n-gram baseline on the generated data (make model-data first); prints per-split metrics.
+MODEL_NGRAM_FLAGS ?=
+model-ngram:
+	$(GO) run ./model/cmd/ngramtrain -data $(MODEL_DATA) -out $(MODEL_OUT)/ngram.bin -seed $(MODEL_SEED) $(MODEL_NGRAM_FLAGS)
 
 # Unit tests of the pipeline (Go packages and the Python modules).
 model-test:
