@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -31,6 +32,14 @@ type modelFlags struct {
 	workers    int
 	maxTokens  int
 	cacheSize  int
+	batchWait  time.Duration // serve --batch-wait; > 0 loads a classifier.Coalescer
+}
+
+// loadedModel is what load returns for its caller to close: a *classifier.Classifier, or a
+// *classifier.Coalescer that owns one.
+type loadedModel interface {
+	Classes() []string
+	Close() error
 }
 
 // envFallbacks maps flag names to the environment variables read when the flag is not given.
@@ -102,8 +111,9 @@ func (m *modelFlags) validate() error {
 	return nil
 }
 
-// load opens the model and builds the enricher. The caller closes the classifier.
-func (m *modelFlags) load(ctx context.Context, log *slog.Logger) (*classifier.Classifier, *enrich.Enricher, error) {
+// load opens the model and builds the enricher. The caller closes the classifier. With batchWait > 0
+// the enricher classifies through a classifier.Coalescer (workers runners), which is returned instead.
+func (m *modelFlags) load(ctx context.Context, log *slog.Logger) (loadedModel, *enrich.Enricher, error) {
 	if err := m.validate(); err != nil {
 		return nil, nil, err
 	}
@@ -122,11 +132,18 @@ func (m *modelFlags) load(ctx context.Context, log *slog.Logger) (*classifier.Cl
 		return nil, nil, err
 	}
 	info := clf.Info()
+	var model interface {
+		enrich.Classifier
+		loadedModel
+	} = clf
+	if m.batchWait > 0 {
+		model = classifier.NewCoalescer(clf, classifier.CoalesceOptions{MaxWait: m.batchWait, Runners: m.workers, Owned: true})
+	}
 	cache := m.cacheSize
 	if cache == 0 {
 		cache = -1 // enrich: negative disables
 	}
-	enr, err := enrich.New(clf, enrich.Options{
+	enr, err := enrich.New(model, enrich.Options{
 		Fields:         m.fields,
 		ResultKey:      m.resultKey,
 		AlertThreshold: m.threshold,
@@ -134,10 +151,10 @@ func (m *modelFlags) load(ctx context.Context, log *slog.Logger) (*classifier.Cl
 		Model:          info.Name + "@" + info.Version,
 	})
 	if err != nil {
-		clf.Close()
+		model.Close()
 		return nil, nil, err
 	}
 	log.Debug("model loaded", "model", info.Name+"@"+info.Version, "dir", m.modelDir, "max_tokens", info.MaxTokens,
-		"threads", m.threads, "workers", m.workers, "batch_size", m.batchSize)
-	return clf, enr, nil
+		"threads", m.threads, "workers", m.workers, "batch_size", m.batchSize, "batch_wait", m.batchWait)
+	return model, enr, nil
 }

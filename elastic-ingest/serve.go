@@ -38,7 +38,7 @@ type serveFlags struct {
 
 // serveEnv maps serve's own flags to the environment variables read when the flag is not given.
 func serveEnv() map[string]string {
-	return withEnv(map[string]string{"listen": "TTPSCOPE_LISTEN"})
+	return withEnv(map[string]string{"listen": "TTPSCOPE_LISTEN", "batch-wait": "TTPSCOPE_BATCH_WAIT"})
 }
 
 func newServeCmd() *cobra.Command {
@@ -92,6 +92,7 @@ are given (prefer the environment variables for secrets); it is never logged. Pr
 	fs.BoolVar(&f.compress, "es-compress", false, "gzip the _bulk bodies sent upstream (saves bandwidth to a remote cluster)")
 	fs.Int64Var(&f.maxBodyBytes, "max-body-bytes", bulkproxy.DefaultMaxBodyBytes, "largest request body accepted, after decompression (like http.max_content_length); larger gets 413")
 	fs.BoolVar(&f.passthrough, "passthrough", true, "proxy every non-_bulk request; false proxies only GET/HEAD of /, _cluster/health, _license, _xpack, _nodes and refuses the rest with 403")
+	fs.DurationVar(&f.model.batchWait, "batch-wait", 0, "share model runs between concurrent _bulk requests, a document waiting at most this long for its batch to fill; helps many small requests (0: off) [$TTPSCOPE_BATCH_WAIT]")
 	fs.BoolVar(&f.noClassify, "no-classify", false, "forward documents without classifying them (no model is loaded): to measure the proxy alone")
 	fs.StringVar(&f.metricsPath, "metrics-path", "/metrics", `path of the Prometheus metrics ("-" disables)`)
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish at shutdown")
@@ -125,6 +126,8 @@ func (f *serveFlags) validate() error {
 	switch {
 	case f.maxBodyBytes < 1:
 		return &usageError{fmt.Errorf("--max-body-bytes %d: must be positive", f.maxBodyBytes)}
+	case f.model.batchWait < 0 || f.model.batchWait > time.Second:
+		return &usageError{fmt.Errorf("--batch-wait %v: must be between 0 (off) and 1s", f.model.batchWait)}
 	case f.shutdownTimeout < 0 || f.upstreamTimeout < 0:
 		return &usageError{fmt.Errorf("--shutdown-timeout and --upstream-timeout must not be negative")}
 	case f.apiKey != "" && (f.user != "" || f.password != ""):
@@ -174,6 +177,9 @@ func runServe(ctx context.Context, f serveFlags, stderr io.Writer, ready func(ne
 		defer clf.Close()
 		opts.Enricher = enr
 		opts.MaxConcurrentEnrich = f.model.workers
+		if f.model.batchWait > 0 { // waiting requests hold no core: let more of them share batches
+			opts.MaxConcurrentEnrich = 4 * f.model.workers
+		}
 		model = enr.Options().Model
 	}
 	proxy, err := bulkproxy.New(opts)

@@ -132,80 +132,107 @@ func (c *Classifier) Classify(ctx context.Context, texts []string) ([]Prediction
 	if c.closed {
 		return nil, ErrClosed
 	}
-	preds := make([]Prediction, len(texts))
-	var wins []window
-	first := make([]int, len(texts)) // index in wins of each text's first window
+	job, err := c.prepare(ctx, texts)
+	if err != nil {
+		return nil, err
+	}
+	if len(job.wins) == 0 {
+		return job.preds, nil
+	}
+	r, err := c.newRunner(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer r.close()
+	lengths := make([]int, len(job.wins))
+	for i, w := range job.wins {
+		lengths[i] = len(w.ids)
+	}
+	rows := make([][]int64, 0, c.info.BatchSize)
+	dsts := make([][]float32, 0, c.info.BatchSize)
+	for _, members := range batchPlan(lengths, c.info.BatchSize) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rows, dsts = rows[:0], dsts[:0]
+		for _, w := range members {
+			rows = append(rows, job.wins[w].ids)
+			dsts = append(dsts, job.probsOf(w))
+		}
+		if err := r.score(rows, dsts); err != nil {
+			return nil, err
+		}
+	}
+	return job.finish(), nil
+}
+
+// job is one Classify call's work: its texts' windows, in text order, and the per-window
+// probabilities that scoring fills in.
+type job struct {
+	c     *Classifier
+	preds []Prediction
+	wins  []window
+	first []int     // index in wins of each text's first window
+	probs []float32 // len(wins) x numLabels, row-major
+}
+
+// prepare tokenizes texts into windows (checking ctx every 256 texts) and sets each
+// prediction's Tokens, Windows and Truncated, or Err for a text that cannot be classified.
+func (c *Classifier) prepare(ctx context.Context, texts []string) (*job, error) {
+	j := &job{c: c, preds: make([]Prediction, len(texts)), first: make([]int, len(texts))}
 	for i, text := range texts {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		first[i] = len(wins)
+		j.first[i] = len(j.wins)
 		ids, n, truncated, err := c.Windows(text)
 		if err != nil {
-			preds[i].Err = err
+			j.preds[i].Err = err
 			continue
 		}
-		preds[i].Tokens, preds[i].Windows, preds[i].Truncated = n, len(ids), truncated
+		j.preds[i].Tokens, j.preds[i].Windows, j.preds[i].Truncated = n, len(ids), truncated
 		for _, row := range ids {
-			wins = append(wins, window{text: i, ids: row})
+			j.wins = append(j.wins, window{text: i, ids: row})
 		}
 	}
-	if len(wins) == 0 {
-		return preds, nil
-	}
+	j.probs = make([]float32, len(j.wins)*c.numLabels)
+	return j, nil
+}
 
-	lengths := make([]int, len(wins))
-	for i, w := range wins {
-		lengths[i] = len(w.ids)
-	}
-	probs := make([]float32, len(wins)*c.numLabels)
-	r, err := c.newRunner(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer r.close()
-	batch := make([][]int64, 0, c.info.BatchSize)
-	for _, members := range batchPlan(lengths, c.info.BatchSize) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		batch = batch[:0]
-		for _, w := range members {
-			batch = append(batch, wins[w].ids)
-		}
-		logits, err := r.run(batch)
-		if err != nil {
-			return nil, err
-		}
-		for k, w := range members {
-			c.softmax(probs[w*c.numLabels:(w+1)*c.numLabels], logits[k*c.numLabels:(k+1)*c.numLabels])
-		}
-	}
+// probsOf is window w's slot in j.probs.
+func (j *job) probsOf(w int) []float32 {
+	n := j.c.numLabels
+	return j.probs[w*n : (w+1)*n : (w+1)*n]
+}
 
-	for i := range preds {
-		if preds[i].Err != nil {
+// finish completes the predictions once every window is scored: each text takes the
+// distribution of its most malicious window (see the package doc).
+func (j *job) finish() []Prediction {
+	c := j.c
+	for i := range j.preds {
+		pred := &j.preds[i]
+		if pred.Err != nil {
 			continue
 		}
 		best, bestMal := 0, float32(-1)
-		for k := 0; k < preds[i].Windows; k++ {
-			p := probs[(first[i]+k)*c.numLabels:][:c.numLabels]
-			if mal := 1 - p[c.benign]; mal > bestMal {
+		for k := 0; k < pred.Windows; k++ {
+			if mal := 1 - j.probsOf(j.first[i] + k)[c.benign]; mal > bestMal {
 				best, bestMal = k, mal
 			}
 		}
-		p := slices.Clone(probs[(first[i]+best)*c.numLabels:][:c.numLabels])
+		p := slices.Clone(j.probsOf(j.first[i] + best))
 		arg := 0
-		for j, v := range p {
+		for k, v := range p {
 			if v > p[arg] {
-				arg = j
+				arg = k
 			}
 		}
-		preds[i].Probs, preds[i].BestWindow = p, best
-		preds[i].Class, preds[i].Score = c.info.Classes[arg], p[arg]
+		pred.Probs, pred.BestWindow = p, best
+		pred.Class, pred.Score = c.info.Classes[arg], p[arg]
 	}
-	return preds, nil
+	return j.preds
 }
 
 // batchPlan groups window indices into batches of at most size, ordered by length (stable), so
@@ -389,6 +416,19 @@ func (r *runner) run(rows [][]int64) ([]float32, error) {
 		return nil, fmt.Errorf("ORT run (batch %d x %d tokens): %w", b, seq, err)
 	}
 	return buf.logits, nil
+}
+
+// score runs one batch of rows and writes softmax(logits / temperature) of row k into dsts[k].
+func (r *runner) score(rows [][]int64, dsts [][]float32) error {
+	logits, err := r.run(rows)
+	if err != nil {
+		return err
+	}
+	n := r.c.numLabels
+	for k, dst := range dsts {
+		r.c.softmax(dst, logits[k*n:(k+1)*n])
+	}
+	return nil
 }
 
 // Batches returns the ORT batches Classify would run for texts: every text's windows (special tokens

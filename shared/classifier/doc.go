@@ -55,6 +55,11 @@
 // context (checked between batches, and in-flight runs are terminated through ORT run
 // options) or a closed classifier.
 //
+// A Coalescer (NewCoalescer) batches across calls: many small concurrent calls (a few texts each)
+// put their windows on one queue and runner goroutines run them in shared, length-sorted batches,
+// a batch as soon as it is full or once its oldest window has waited CoalesceOptions.MaxWait. It
+// returns the same predictions as Classify.
+//
 // RunRaw runs one padded batch of token-id rows and returns raw logits; with Windows it gives the
 // bare-ORT baseline against which Classify's own overhead (tokenizing, windowing, batching,
 // softmax) can be measured (see BenchmarkRaw and BenchmarkClassify).
