@@ -16,6 +16,7 @@ import (
 
 	"github.com/ttpscope/ttpscope/fluentbit-plugin/internal/config"
 	"github.com/ttpscope/ttpscope/fluentbit-plugin/internal/deadletter"
+	"github.com/ttpscope/ttpscope/fluentbit-plugin/internal/flbconf"
 	"github.com/ttpscope/ttpscope/fluentbit-plugin/internal/instance"
 	"github.com/ttpscope/ttpscope/fluentbit-plugin/internal/models"
 	"github.com/ttpscope/ttpscope/fluentbit-plugin/internal/sink"
@@ -31,14 +32,36 @@ const modelLoadTimeout = 2 * time.Minute
 
 // proc is the state Fluent Bit's ABI forces to be process-wide: instances reach the plugin only through
 // C entry points, the ORT environment is global, and on hot reload the new generation's instances share
-// models with the old one's until those exit. Building it is cheap; models load in Init.
+// models with the old one's until those exit. Building it is cheap; models load in Init, and the
+// configuration file is read at the first Init (and again only when it changed).
 var proc = &process{models: models.NewRegistry(loadModel)}
 
 type process struct {
 	models  *models.Registry
-	seq     atomic.Int64 // instance numbers, for log lines
+	keys    flbconf.Checker // reads /proc/self/cmdline and the configuration it names
+	seq     atomic.Int64    // instance numbers, for log lines
 	logOnce sync.Once
 	log     *slog.Logger
+}
+
+// checkKeys finds unknown keys in every ttpscope output of the configuration Fluent Bit was started
+// with, which get_property cannot reveal. Only an unknown key is an error: a configuration that cannot
+// be found or read is logged (once per process generation) and Init goes on, config.Parse still probing
+// the likely misspellings.
+func (p *process) checkKeys(log *slog.Logger) error {
+	r := p.keys.Check(flbconf.Spec{Plugin: pluginName, Keys: config.KeyNames(), Hint: config.Hint})
+	switch {
+	case r.Err != nil:
+		return r.Err
+	case r.Cached:
+	case r.Skipped != "":
+		log.Debug("unknown keys not checked", "why", r.Skipped)
+	case r.Warning != nil:
+		log.Warn("unknown keys could not be checked (only likely misspellings are probed)", "err", r.Warning)
+	default:
+		log.Info("configuration keys checked", "source", r.Source, "outputs", r.Instances)
+	}
+	return nil
 }
 
 // logger returns the plugin's logger: text to standard error (Fluent Bit's log stream), level from
@@ -62,7 +85,15 @@ func loadModel(ctx context.Context, k models.Key) (models.Model, error) {
 	if k.ModelDir == "" {
 		opts.FS = model.Default()
 	}
-	return classifier.New(ctx, opts)
+	c, err := classifier.New(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if k.BatchWait <= 0 {
+		return c, nil
+	}
+	// Concurrent flushes (Workers > 1) of every instance sharing this model share ORT batches.
+	return classifier.NewCoalescer(c, classifier.CoalesceOptions{MaxWait: k.BatchWait, Owned: true}), nil
 }
 
 func preRegister(hotReload bool) {
@@ -82,6 +113,10 @@ func errCode(err error, ok, failed int, what string) int {
 func initInstance(plugin unsafe.Pointer) int {
 	n := proc.seq.Add(1)
 	log := proc.logger().With("instance", fmt.Sprintf("%s.%d", pluginName, n-1))
+	if err := proc.checkKeys(log); err != nil {
+		log.Error("init failed: bad configuration", "err", err)
+		return instance.Error.Int()
+	}
 	cfg, err := config.Parse(func(key string) (string, bool) { return property(plugin, key) }, os.LookupEnv)
 	if err != nil {
 		log.Error("init failed: bad configuration", "err", err)

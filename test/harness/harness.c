@@ -14,7 +14,11 @@
  *   RETRY re-sends the same bytes after a back-off, up to the retry limit;
  *   FLBPluginOutputPreExit and FLBPluginExitCtx per instance, FLBPluginUnregister, dlclose.
  *
- * Usage: harness PLUGIN.so PLAN RESULTS
+ * Usage: harness PLUGIN.so PLAN RESULTS [FLUENT-BIT ARGUMENTS...]
+ *
+ * The arguments after RESULTS are ignored: they are there for the plugin, which reads the process's
+ * command line (/proc/self/cmdline) to find the configuration Fluent Bit was started with, e.g.
+ * `-c fluent-bit.conf` or `-i dummy -o ttpscope -p key=value -m '*'`.
  *
  * PLAN has one tab-separated command per line:
  *   instance NAME                 start declaring an instance
@@ -249,8 +253,8 @@ static int split(char *line)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: harness PLUGIN.so PLAN RESULTS\n");
+    if (argc < 4) {
+        fprintf(stderr, "usage: harness PLUGIN.so PLAN RESULTS [FLUENT-BIT ARGUMENTS...]\n");
         return 2;
     }
     results = fopen(argv[3], "w");

@@ -200,13 +200,20 @@ type run struct {
 
 func runHarness(t testing.TB, dir string, p *plan, env ...string) run {
 	t.Helper()
+	return runHarnessArgs(t, dir, p, nil, env...)
+}
+
+// runHarnessArgs runs the harness with Fluent Bit command-line arguments after its own, which the
+// harness ignores and the plugin reads from /proc/self/cmdline (-c FILE, -o ttpscope -p k=v, ...).
+func runHarnessArgs(t testing.TB, dir string, p *plan, fbArgs []string, env ...string) run {
+	t.Helper()
 	planPath := filepath.Join(dir, "plan.tsv")
 	resPath := filepath.Join(dir, "results.txt")
 	if err := os.WriteFile(planPath, []byte(strings.Join(p.lines, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(harnessPath, pluginPath, planPath, resPath)
+	cmd := exec.Command(harnessPath, append([]string{pluginPath, planPath, resPath}, fbArgs...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

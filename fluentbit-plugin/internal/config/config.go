@@ -12,6 +12,9 @@
 //     that is set fails with "unknown key X (did you mean Y?)";
 //   - keys that belong to a sink other than the one chosen fail too (es_url with sink stdout).
 //
+// The plugin also reads the configuration file Fluent Bit was started with (package flbconf), which
+// finds every unknown key; KeyNames and Hint give it this package's keys and misspellings.
+//
 // Parse is pure: the properties and the environment come in as functions, so it is tested with maps.
 package config
 
@@ -59,6 +62,7 @@ const (
 	DefaultESIndex        = "logs-ttpscope-default"
 	DefaultForwardTag     = "ttpscope.enriched"
 	DefaultFlushTimeout   = 4 * time.Second
+	DefaultBatchWait      = 0 // off
 )
 
 // Config is the validated configuration of one plugin instance.
@@ -72,6 +76,9 @@ type Config struct {
 	BatchSize      int
 	CacheSize      int // 0 disables the result cache
 	Threads        int
+	// BatchWait > 0 batches the windows of concurrent flushes (Workers > 1) together, waiting at most
+	// this long for a batch to fill (classifier.Coalescer); 0 classifies each flush on its own.
+	BatchWait time.Duration
 
 	Sink string
 
@@ -124,6 +131,7 @@ func Keys() []Key {
 		{Name: "batch_size", Default: "8", Help: "windows per ONNX Runtime run, 1..4096"},
 		{Name: "cache_size", Default: "100000", Help: "normalized texts whose results are remembered per instance, 0 disables, at most 10000000"},
 		{Name: "threads", Default: "1", Help: "ONNX Runtime intra-op threads per run, 1..256"},
+		{Name: "batch_wait", Default: "0 (off)", Help: "with Workers > 1, share ONNX Runtime batches between concurrent flushes, a text waiting at most this long for its batch to fill; 0 (off) or up to 1s"},
 		{Name: "sink", Default: DefaultSink, Help: "es | forward | stdout | null"},
 		{Name: "es_url", Sink: SinkES, Help: "one or more Elasticsearch URLs, comma or space separated (required for sink es)"},
 		{Name: "es_index", Default: DefaultESIndex, Sink: SinkES, Help: "index or data stream; strftime %Y %y %m %d %H %j %G %V %% use the event time (UTC)"},
@@ -182,6 +190,21 @@ func probes() map[string]string {
 	return out
 }
 
+// Hint returns the key meant by key when key is one of the likely mistakes Parse probes for (another
+// separator, a missing prefix, a key of Fluent Bit's own es/forward outputs), else "".
+func Hint(key string) string {
+	return probes()[strings.ToLower(strings.TrimSpace(key))]
+}
+
+// KeyNames returns the names of every key the plugin reads.
+func KeyNames() []string {
+	var out []string
+	for _, k := range Keys() {
+		out = append(out, k.Name)
+	}
+	return out
+}
+
 // Parse reads and validates an instance's configuration. The error names the key at fault.
 func Parse(get Getter, env Env) (*Config, error) {
 	p := parser{get: get, env: env}
@@ -206,6 +229,7 @@ func Parse(get Getter, env Env) (*Config, error) {
 	c.BatchSize = p.int("batch_size", DefaultBatchSize, 1, 4096)
 	c.CacheSize = p.int("cache_size", DefaultCacheSize, 0, 10_000_000)
 	c.Threads = p.int("threads", DefaultThreads, 1, 256)
+	c.BatchWait = p.duration("batch_wait", DefaultBatchWait, 0, time.Second)
 	c.Sink = p.enum("sink", DefaultSink, SinkES, SinkForward, SinkStdout, SinkNull)
 	c.FlushTimeout = p.duration("flush_timeout", DefaultFlushTimeout, 100*time.Millisecond, 10*time.Minute)
 	c.DeadLetterPath = p.deadLetter("dead_letter_path")
@@ -593,6 +617,7 @@ func (c *Config) LogValue() slog.Value {
 		slog.Int("batch_size", c.BatchSize),
 		slog.Int("cache_size", c.CacheSize),
 		slog.Int("threads", c.Threads),
+		slog.Duration("batch_wait", c.BatchWait),
 		slog.Duration("flush_timeout", c.FlushTimeout),
 		slog.String("dead_letter_path", orDefault(c.DeadLetterPath, "(unset)")),
 	}

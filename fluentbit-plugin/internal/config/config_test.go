@@ -262,3 +262,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestHintAndKeyNames: what package flbconf gets to check configuration files with.
+func TestHintAndKeyNames(t *testing.T) {
+	names := KeyNames()
+	if len(names) != len(Keys()) || names[0] != "model_dir" {
+		t.Errorf("KeyNames: %v", names)
+	}
+	for key, want := range map[string]string{
+		"model-dir": "model_dir", "HTTP_User": "es_user", "url": "es_url", "sink": "", "nothing_like_it": "",
+	} {
+		if got := Hint(key); got != want {
+			t.Errorf("Hint(%q) = %q, want %q", key, got, want)
+		}
+	}
+}

@@ -7,11 +7,12 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/ttpscope/ttpscope/shared/classifier"
 )
 
-// Model is a loaded classifier; *classifier.Classifier satisfies it.
+// Model is a loaded classifier; *classifier.Classifier and *classifier.Coalescer satisfy it.
 type Model interface {
 	Classify(ctx context.Context, texts []string) ([]classifier.Prediction, error)
 	Classes() []string
@@ -26,6 +27,7 @@ type Key struct {
 	Threads    int
 	MaxTokens  int
 	BatchSize  int
+	BatchWait  time.Duration // > 0: a classifier.Coalescer with this MaxWait
 }
 
 func (k Key) String() string {
@@ -33,7 +35,11 @@ func (k Key) String() string {
 	if dir == "" {
 		dir = "embedded"
 	}
-	return fmt.Sprintf("%s threads=%d max_tokens=%d batch_size=%d", dir, k.Threads, k.MaxTokens, k.BatchSize)
+	s := fmt.Sprintf("%s threads=%d max_tokens=%d batch_size=%d", dir, k.Threads, k.MaxTokens, k.BatchSize)
+	if k.BatchWait > 0 {
+		s += fmt.Sprintf(" batch_wait=%v", k.BatchWait)
+	}
+	return s
 }
 
 // Loader loads the model a key names.
