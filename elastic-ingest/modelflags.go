@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ttpscope/ttpscope/model"
+	"github.com/ttpscope/ttpscope/shared/cascade"
 	"github.com/ttpscope/ttpscope/shared/classifier"
 	"github.com/ttpscope/ttpscope/shared/enrich"
 	"github.com/ttpscope/ttpscope/shared/record"
@@ -33,6 +34,7 @@ type modelFlags struct {
 	maxTokens  int
 	cacheSize  int
 	batchWait  time.Duration // serve --batch-wait; > 0 loads a classifier.Coalescer
+	cascade    string        // cascade file (shared/cascade): an n-gram first stage
 }
 
 // loadedModel is what load returns for its caller to close: a *classifier.Classifier, or a
@@ -54,6 +56,7 @@ var envFallbacks = map[string]string{
 	"workers":         "TTPSCOPE_WORKERS",
 	"max-tokens":      "TTPSCOPE_MAX_TOKENS",
 	"cache-size":      "TTPSCOPE_CACHE_SIZE",
+	"cascade":         "TTPSCOPE_CASCADE",
 }
 
 func (m *modelFlags) register(fs *pflag.FlagSet) {
@@ -67,6 +70,7 @@ func (m *modelFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&m.workers, "workers", runtime.NumCPU(), "model runs in parallel [$TTPSCOPE_WORKERS]")
 	fs.IntVar(&m.maxTokens, "max-tokens", 0, "tokens per window; longer texts are classified over overlapping windows (0: the model's maximum) [$TTPSCOPE_MAX_TOKENS]")
 	fs.IntVar(&m.cacheSize, "cache-size", enrich.DefaultCacheEntries, "normalized texts whose results are remembered (0 disables) [$TTPSCOPE_CACHE_SIZE]")
+	fs.StringVar(&m.cascade, "cascade", "", "character n-gram first stage that decides the lines it finds benign with very high confidence, the model the rest: empty uses the model directory's cascade.json if it has one, off disables, else a cascade file's path [$TTPSCOPE_CASCADE]")
 }
 
 // applyEnv fills every flag the user did not set from its environment variable, if that is set.
@@ -139,6 +143,22 @@ func (m *modelFlags) load(ctx context.Context, log *slog.Logger) (loadedModel, *
 	if m.batchWait > 0 {
 		model = classifier.NewCoalescer(clf, classifier.CoalesceOptions{MaxWait: m.batchWait, Runners: m.workers, Owned: true})
 	}
+	name := info.Name + "@" + info.Version
+	modelFS := opts.FS
+	if modelFS == nil {
+		modelFS = os.DirFS(m.modelDir)
+	}
+	first, ccfg, source, err := cascade.Resolve(modelFS, m.cascade)
+	if err == nil && first != nil {
+		var c *cascade.Classifier
+		if c, err = cascade.New(first, ccfg.BenignThreshold, model); err == nil {
+			model, name = c, name+"+cascade"
+		}
+	}
+	if err != nil {
+		model.Close()
+		return nil, nil, fmt.Errorf("cascade (--cascade %q): %w", m.cascade, err)
+	}
 	cache := m.cacheSize
 	if cache == 0 {
 		cache = -1 // enrich: negative disables
@@ -148,13 +168,13 @@ func (m *modelFlags) load(ctx context.Context, log *slog.Logger) (loadedModel, *
 		ResultKey:      m.resultKey,
 		AlertThreshold: m.threshold,
 		CacheEntries:   cache,
-		Model:          info.Name + "@" + info.Version,
+		Model:          name,
 	})
 	if err != nil {
 		model.Close()
 		return nil, nil, err
 	}
-	log.Debug("model loaded", "model", info.Name+"@"+info.Version, "dir", m.modelDir, "max_tokens", info.MaxTokens,
+	log.Debug("model loaded", "model", name, "cascade", source, "dir", m.modelDir, "max_tokens", info.MaxTokens,
 		"threads", m.threads, "workers", m.workers, "batch_size", m.batchSize, "batch_wait", m.batchWait)
 	return model, enr, nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/ttpscope/ttpscope/fluentbit-plugin/internal/models"
 	"github.com/ttpscope/ttpscope/fluentbit-plugin/internal/sink"
 	"github.com/ttpscope/ttpscope/model"
+	"github.com/ttpscope/ttpscope/shared/cascade"
 	"github.com/ttpscope/ttpscope/shared/classifier"
 )
 
@@ -89,12 +90,38 @@ func loadModel(ctx context.Context, k models.Key) (models.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if k.BatchWait <= 0 {
-		return c, nil
+	var m models.Model = c
+	if k.BatchWait > 0 {
+		// Concurrent flushes (Workers > 1) of every instance sharing this model share ORT batches.
+		m = classifier.NewCoalescer(c, classifier.CoalesceOptions{MaxWait: k.BatchWait, Owned: true})
 	}
-	// Concurrent flushes (Workers > 1) of every instance sharing this model share ORT batches.
-	return classifier.NewCoalescer(c, classifier.CoalesceOptions{MaxWait: k.BatchWait, Owned: true}), nil
+	modelFS := opts.FS
+	if modelFS == nil {
+		modelFS = os.DirFS(k.ModelDir)
+	}
+	first, cfg, _, err := cascade.Resolve(modelFS, k.Cascade)
+	if err == nil && first != nil {
+		var cc *cascade.Classifier
+		if cc, err = cascade.New(first, cfg.BenignThreshold, m); err == nil {
+			info := m.Info()
+			info.Version += "+cascade"
+			return cascaded{cc, info}, nil
+		}
+	}
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
 }
+
+// cascaded is a model behind an n-gram first stage (shared/cascade).
+type cascaded struct {
+	*cascade.Classifier
+	info classifier.Info
+}
+
+func (c cascaded) Info() classifier.Info { return c.info }
 
 func preRegister(hotReload bool) {
 	proc.logger().Debug("pre-register", "hot_reload", hotReload, "version", version, "models_loaded", proc.models.Loaded())

@@ -68,6 +68,7 @@ const (
 // Config is the validated configuration of one plugin instance.
 type Config struct {
 	ModelDir       string // absolute; "" means the embedded default model
+	Cascade        string // "" (the model directory's cascade.json, if any), "off", or an absolute cascade file
 	ORTLibrary     string // "" means ortenv discovery
 	Fields         []string
 	ResultKey      string
@@ -131,6 +132,7 @@ func Keys() []Key {
 		{Name: "batch_size", Default: "8", Help: "windows per ONNX Runtime run, 1..4096"},
 		{Name: "cache_size", Default: "100000", Help: "normalized texts whose results are remembered per instance, 0 disables, at most 10000000"},
 		{Name: "threads", Default: "1", Help: "ONNX Runtime intra-op threads per run, 1..256"},
+		{Name: "cascade", Default: "(the model's cascade.json)", Help: "character n-gram first stage deciding the lines it finds benign with very high confidence: off, or a cascade file; the default model ships one"},
 		{Name: "batch_wait", Default: "0 (off)", Help: "with Workers > 1, share ONNX Runtime batches between concurrent flushes, a text waiting at most this long for its batch to fill; 0 (off) or up to 1s"},
 		{Name: "sink", Default: DefaultSink, Help: "es | forward | stdout | null"},
 		{Name: "es_url", Sink: SinkES, Help: "one or more Elasticsearch URLs, comma or space separated (required for sink es)"},
@@ -218,6 +220,11 @@ func Parse(get Getter, env Env) (*Config, error) {
 	}
 
 	c.ModelDir = p.path("model_dir", true)
+	if v, ok := p.value("cascade"); ok && strings.EqualFold(v, "off") {
+		c.Cascade = "off"
+	} else {
+		c.Cascade = p.path("cascade", false)
+	}
 	c.ORTLibrary = p.library("ort_library")
 	c.Fields = p.list("fields", record.DefaultFields())
 	c.ResultKey = p.resultKey("result_key")
@@ -617,6 +624,7 @@ func (c *Config) LogValue() slog.Value {
 		slog.Int("batch_size", c.BatchSize),
 		slog.Int("cache_size", c.CacheSize),
 		slog.Int("threads", c.Threads),
+		slog.String("cascade", orDefault(c.Cascade, "(model's)")),
 		slog.Duration("batch_wait", c.BatchWait),
 		slog.Duration("flush_timeout", c.FlushTimeout),
 		slog.String("dead_letter_path", orDefault(c.DeadLetterPath, "(unset)")),

@@ -92,7 +92,7 @@ func New(ctx context.Context, cfg *config.Config, deps Deps) (*Instance, error) 
 		log = slog.Default()
 	}
 	key := models.Key{ModelDir: cfg.ModelDir, ORTLibrary: cfg.ORTLibrary, Threads: cfg.Threads,
-		MaxTokens: cfg.MaxTokens, BatchSize: cfg.BatchSize, BatchWait: cfg.BatchWait}
+		MaxTokens: cfg.MaxTokens, BatchSize: cfg.BatchSize, BatchWait: cfg.BatchWait, Cascade: cfg.Cascade}
 	model, release, shared, err := deps.Models.Acquire(ctx, key)
 	if err != nil {
 		return nil, fmt.Errorf("load model (%s): %w", key, err)

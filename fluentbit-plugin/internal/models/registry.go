@@ -28,6 +28,7 @@ type Key struct {
 	MaxTokens  int
 	BatchSize  int
 	BatchWait  time.Duration // > 0: a classifier.Coalescer with this MaxWait
+	Cascade    string        // "", "off" or a cascade file (shared/cascade.Resolve)
 }
 
 func (k Key) String() string {
@@ -38,6 +39,9 @@ func (k Key) String() string {
 	s := fmt.Sprintf("%s threads=%d max_tokens=%d batch_size=%d", dir, k.Threads, k.MaxTokens, k.BatchSize)
 	if k.BatchWait > 0 {
 		s += fmt.Sprintf(" batch_wait=%v", k.BatchWait)
+	}
+	if k.Cascade != "" {
+		s += " cascade=" + k.Cascade
 	}
 	return s
 }

@@ -12,6 +12,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,6 +29,7 @@ import (
 	"github.com/ttpscope/ttpscope/model/datagen"
 	"github.com/ttpscope/ttpscope/model/evaluate"
 	"github.com/ttpscope/ttpscope/shared/atomicfile"
+	"github.com/ttpscope/ttpscope/shared/cascade"
 	"github.com/ttpscope/ttpscope/shared/ngram"
 	"github.com/ttpscope/ttpscope/shared/normalize"
 )
@@ -47,6 +49,8 @@ func main() {
 
 // options are the training flags.
 type options struct {
+	cascadePass        float64
+	cascadeOut         string
 	data, out          string
 	seed               uint64
 	cfg                ngram.Config
@@ -84,6 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.minDF, "min-df", 2, "train only the buckets found in at least this many training lines; the others keep weight 0 (a smaller file)")
 	fs.IntVar(&o.maxTrain, "max-train", 0, "use only the first N training lines (0: all)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress on standard error")
+	fs.Float64Var(&o.cascadePass, "cascade-pass", 0.999, "share of validation attack lines the cascade's first stage must pass on to the transformer; sets its threshold (0: no cascade file)")
+	fs.StringVar(&o.cascadeOut, "cascade", "", "cascade file to write (default: cascade.json next to -out)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -167,7 +173,73 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		o.out, buf.Len(), o.cfg.MinN, o.cfg.MaxN, o.cfg.Bits, nonzero, o.float16, m.Temperature(), o.seed,
 		time.Since(start).Round(time.Second))
 	report(stdout, m, classes, sets)
+	if o.cascadePass > 0 {
+		if !(o.cascadePass < 1) {
+			return fmt.Errorf("-cascade-pass %v: want 0 < p < 1", o.cascadePass)
+		}
+		out := o.cascadeOut
+		if out == "" {
+			out = filepath.Join(filepath.Dir(o.out), "cascade.json")
+		}
+		cfg := cascadeThreshold(m, sets["val"], o.cascadePass)
+		rel, err := filepath.Rel(filepath.Dir(out), o.out)
+		if err != nil {
+			return err
+		}
+		cfg.FirstStage = filepath.ToSlash(rel)
+		b, err := json.MarshalIndent(cfg, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := atomicfile.WriteFile(out, append(b, '\n')); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\ncascade %s: benign threshold %.6f passes %.4f of %d validation attack lines and decides %.4f of the benign ones\n",
+			out, cfg.BenignThreshold, cfg.AttackPass, cfg.ValLines, cfg.BenignSkip)
+	}
 	return nil
+}
+
+// cascadeThreshold sets the first stage's benign threshold on the validation split: the smallest
+// probability of benign above which at most (1-pass) of the attack lines lie, so that at least pass of
+// them go on to the transformer. Ties stay below it, and a threshold of 1 decides nothing.
+func cascadeThreshold(m *ngram.Model, val *dataset, pass float64) cascade.Config {
+	benign := slices.Index(m.Classes(), "benign")
+	var attack, ben []float32
+	for i, t := range val.texts {
+		p := m.PredictNormalized(t)[benign]
+		if val.labels[i] == benign {
+			ben = append(ben, p)
+		} else {
+			attack = append(attack, p)
+		}
+	}
+	slices.Sort(attack)
+	// Lines with p > threshold are decided by the first stage; allow at most floor((1-pass)*n) of them.
+	allowed := int(math.Floor((1 - pass) * float64(len(attack))))
+	th := float32(1)
+	if len(attack) > 0 {
+		th = attack[len(attack)-1-allowed] // the highest attack line that must still pass
+	}
+	cfg := cascade.Config{BenignThreshold: float64(th), ValLines: len(val.texts)}
+	passed, skipped := 0, 0
+	for _, p := range attack {
+		if p <= th {
+			passed++
+		}
+	}
+	for _, p := range ben {
+		if p > th {
+			skipped++
+		}
+	}
+	if len(attack) > 0 {
+		cfg.AttackPass = float64(passed) / float64(len(attack))
+	}
+	if len(ben) > 0 {
+		cfg.BenignSkip = float64(skipped) / float64(len(ben))
+	}
+	return cfg
 }
 
 // dataset is one split: normalized texts and class indexes.

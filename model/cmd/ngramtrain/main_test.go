@@ -142,3 +142,42 @@ func TestTrainErrors(t *testing.T) {
 		t.Error("a failed run wrote the model file")
 	}
 }
+
+func TestCascadeThreshold(t *testing.T) {
+	classes := []string{"benign", "T1003.002", "T1562", "T1134"}
+	cfg := ngram.Config{MinN: 5, MaxN: 5, Bits: 12}
+	m, err := ngram.New(cfg, classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Bias()[0] = 6
+	w := m.Weights()
+	for _, f := range ngram.NewFeaturizer(cfg).Features("mimikatz") {
+		w[int(f.Bucket)*len(classes)+1] += 30
+	}
+	for _, f := range ngram.NewFeaturizer(cfg).Features("ls -la") {
+		w[int(f.Bucket)*len(classes)] += 30
+	}
+	// 1,000 attack lines: 998 with mimikatz, one that looks like nothing (p(benign) from the bias
+	// alone) and one that looks very benign; 10 benign lines that look very benign.
+	val := &dataset{name: "val"}
+	for i := range 998 {
+		val.texts, val.labels = append(val.texts, fmt.Sprintf("mimikatz run %d", i)), append(val.labels, 1)
+	}
+	val.texts, val.labels = append(val.texts, "quiet attack", "ls -la attack"), append(val.labels, 1, 1)
+	for i := range 10 {
+		val.texts, val.labels = append(val.texts, fmt.Sprintf("ls -la %d", i)), append(val.labels, 0)
+	}
+	// 99.9% may decide one attack line: the threshold sits just above the quiet one, which goes to
+	// the transformer with every mimikatz line, while the benign-looking attack and benign lines are
+	// decided by the first stage.
+	c := cascadeThreshold(m, val, 0.999)
+	if c.AttackPass != 0.999 || c.BenignSkip != 1 || c.ValLines != 1010 {
+		t.Errorf("pass 0.999: %+v", c)
+	}
+	// 99.99% may decide none: both quiet lines pass, and so do the benign lines that score alike.
+	c = cascadeThreshold(m, val, 0.9999)
+	if c.AttackPass != 1 || !(c.BenignThreshold > 0.99) {
+		t.Errorf("pass 0.9999: %+v", c)
+	}
+}

@@ -1,0 +1,178 @@
+// Package cascade puts a fast first stage in front of the transformer: the character n-gram model
+// (shared/ngram) reads every text, and only the texts it cannot call benign with very high confidence go
+// on to the transformer. Everything else about a prediction stays the same; a text the first stage
+// settles gets the n-gram model's probabilities.
+//
+// The threshold comes with the n-gram model, in a small JSON file (see Config) that
+// model/cmd/ngramtrain writes: it is the probability of benign above which the first stage decides, set
+// on validation data so that at least a given share of attack lines (99.9% by default) still reaches the
+// transformer. A Classifier has the same Classify and Classes methods as classifier.Classifier and
+// classifier.Coalescer, so it slots into shared/enrich unchanged.
+package cascade
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+
+	"github.com/ttpscope/ttpscope/shared/classifier"
+	"github.com/ttpscope/ttpscope/shared/ngram"
+)
+
+// Config is the cascade file, JSON.
+type Config struct {
+	// FirstStage is the n-gram model file, relative to the cascade file.
+	FirstStage string `json:"first_stage"`
+	// BenignThreshold: a text whose first-stage probability of benign is above this is decided there
+	// (1 decides nothing).
+	BenignThreshold float64 `json:"benign_threshold"`
+	// Measured on the validation split when the threshold was set (informative).
+	AttackPass float64 `json:"val_attack_pass,omitempty"` // share of attack lines passed to the transformer
+	BenignSkip float64 `json:"val_benign_skip,omitempty"` // share of benign lines decided by the first stage
+	ValLines   int     `json:"val_lines,omitempty"`
+}
+
+// Second is the transformer stage: classifier.Classifier or classifier.Coalescer.
+type Second interface {
+	Classify(ctx context.Context, texts []string) ([]classifier.Prediction, error)
+	Classes() []string
+}
+
+// Classifier is the two-stage classifier. It is safe for concurrent use.
+type Classifier struct {
+	first     *ngram.Model
+	second    Second
+	threshold float32
+	benign    int
+	decided   atomic.Uint64
+	passed    atomic.Uint64
+}
+
+// File is the name of the cascade file inside a model directory: a model that ships one runs as a
+// cascade unless the user turns it off.
+const File = "cascade.json"
+
+// Resolve picks the cascade of a model whose directory is modelFS: choice "off" means none; "" means the
+// directory's own cascade.json, if it has one; anything else is the path of a cascade file. It returns a
+// nil model when there is no cascade, and a description of where it came from.
+func Resolve(modelFS fs.FS, choice string) (*ngram.Model, Config, string, error) {
+	switch choice {
+	case "off":
+		return nil, Config{}, "", nil
+	case "":
+		if _, err := fs.Stat(modelFS, File); errors.Is(err, fs.ErrNotExist) {
+			return nil, Config{}, "", nil
+		}
+		m, cfg, err := Load(modelFS, File)
+		return m, cfg, "model directory", err
+	}
+	m, cfg, err := Load(os.DirFS(filepath.Dir(choice)), filepath.Base(choice))
+	return m, cfg, choice, err
+}
+
+// Stats counts the texts each stage decided.
+type Stats struct{ FirstStage, SecondStage uint64 }
+
+// Load reads a cascade file (and the model it names) from fsys.
+func Load(fsys fs.FS, file string) (*ngram.Model, Config, error) {
+	var cfg Config
+	b, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, cfg, fmt.Errorf("cascade: %w", err)
+	}
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		return nil, cfg, fmt.Errorf("cascade %s: %w", file, err)
+	}
+	if cfg.FirstStage == "" {
+		return nil, cfg, fmt.Errorf("cascade %s: no first_stage model", file)
+	}
+	if !(cfg.BenignThreshold > 0 && cfg.BenignThreshold <= 1) {
+		return nil, cfg, fmt.Errorf("cascade %s: benign_threshold %v: want 0 < t <= 1", file, cfg.BenignThreshold)
+	}
+	name := path.Join(path.Dir(file), cfg.FirstStage)
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, cfg, fmt.Errorf("cascade %s: first stage: %w", file, err)
+	}
+	defer f.Close()
+	m, err := ngram.Load(f)
+	if err != nil {
+		return nil, cfg, fmt.Errorf("cascade %s: first stage %s: %w", file, name, err)
+	}
+	return m, cfg, nil
+}
+
+// New returns the cascade of first and second. Both must have the same classes, in the same order, one
+// of them "benign".
+func New(first *ngram.Model, threshold float64, second Second) (*Classifier, error) {
+	if !slices.Equal(first.Classes(), second.Classes()) {
+		return nil, fmt.Errorf("cascade: first stage classes %v differ from the model's %v", first.Classes(), second.Classes())
+	}
+	benign := slices.Index(first.Classes(), "benign")
+	if benign < 0 {
+		return nil, errors.New(`cascade: no "benign" class`)
+	}
+	if !(threshold > 0 && threshold <= 1) {
+		return nil, fmt.Errorf("cascade: benign threshold %v: want 0 < t <= 1", threshold)
+	}
+	return &Classifier{first: first, second: second, threshold: float32(threshold), benign: benign}, nil
+}
+
+// Classes returns the class names in output order.
+func (c *Classifier) Classes() []string { return c.second.Classes() }
+
+// Classify returns one Prediction per normalized text, in order. Texts the first stage settles get its
+// probabilities (Windows and Tokens are 0: the transformer never saw them); the rest are the
+// transformer's predictions.
+func (c *Classifier) Classify(ctx context.Context, texts []string) ([]classifier.Prediction, error) {
+	preds := make([]classifier.Prediction, len(texts))
+	var rest []string
+	var at []int
+	classes := c.first.Classes()
+	for i, t := range texts {
+		p := c.first.PredictNormalized(t)
+		if p[c.benign] > c.threshold {
+			preds[i] = classifier.Prediction{Probs: p, Class: classes[c.benign], Score: p[c.benign]}
+			continue
+		}
+		rest = append(rest, t)
+		at = append(at, i)
+	}
+	c.decided.Add(uint64(len(texts) - len(rest)))
+	c.passed.Add(uint64(len(rest)))
+	if len(rest) == 0 {
+		return preds, nil
+	}
+	second, err := c.second.Classify(ctx, rest)
+	if err != nil {
+		return nil, err
+	}
+	if len(second) != len(rest) {
+		return nil, fmt.Errorf("cascade: second stage returned %d predictions for %d texts", len(second), len(rest))
+	}
+	for k, i := range at {
+		preds[i] = second[k]
+	}
+	return preds, nil
+}
+
+// Close closes the second stage when it has a Close method.
+func (c *Classifier) Close() error {
+	if cl, ok := c.second.(io.Closer); ok {
+		return cl.Close()
+	}
+	return nil
+}
+
+// Stats returns how many texts each stage decided.
+func (c *Classifier) Stats() Stats {
+	return Stats{FirstStage: c.decided.Load(), SecondStage: c.passed.Load()}
+}
