@@ -13,6 +13,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/rand"
 	"os"
@@ -24,6 +25,7 @@ import (
 	"time"
 
 	"github.com/ttpscope/ttpscope/model"
+	"github.com/ttpscope/ttpscope/shared/cascade"
 	"github.com/ttpscope/ttpscope/shared/classifier"
 	"github.com/ttpscope/ttpscope/shared/enrich"
 	"github.com/ttpscope/ttpscope/shared/normalize"
@@ -71,6 +73,13 @@ func loadLines(b *testing.B, chunk int) []string {
 		b.Fatalf("testdata/unique.txt has %d lines; want at least %d", len(lines), 4*chunk)
 	}
 	return lines
+}
+
+func modelFS() fs.FS {
+	if dir := os.Getenv(EnvModel); dir != "" {
+		return os.DirFS(dir)
+	}
+	return model.Default()
 }
 
 func newClassifier(b *testing.B, batch int) *classifier.Classifier {
@@ -197,6 +206,40 @@ func BenchmarkClassifyUnique(b *testing.B) {
 			lat.report(b)
 		})
 	}
+}
+
+// BenchmarkClassifyUniqueCascade is BenchmarkClassifyUnique at the default batch size with the model's
+// cascade (shared/cascade): the n-gram first stage decides the lines it finds clearly benign. The corpus is
+// the generated test split, about half attack lines, which the first stage passes on; real logs, nearly
+// all benign, gain more.
+func BenchmarkClassifyUniqueCascade(b *testing.B) {
+	chunk := chunkSize(b)
+	lines := loadLines(b, chunk)
+	first, cfg, _, err := cascade.Resolve(modelFS(), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if first == nil {
+		b.Skip("the model has no cascade.json")
+	}
+	c, err := cascade.New(first, cfg.BenignThreshold, newClassifier(b, 0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := enrich.New(c, enrich.Options{CacheEntries: -1, Model: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	nchunks := len(lines) / chunk
+	ctx := context.Background()
+	var lat latencies
+	parallel(b, nchunks, chunk, func(k int) error {
+		recs := records(lines[k*chunk : (k+1)*chunk])
+		return lat.time(func() error { return e.Enrich(ctx, recs) })
+	})
+	lat.report(b)
+	st := c.Stats()
+	b.ReportMetric(float64(st.FirstStage)/float64(st.FirstStage+st.SecondStage), "first-stage-share")
 }
 
 // BenchmarkClassifyRepeats is a realistic process-log stream: 95% of records repeat one of a few
