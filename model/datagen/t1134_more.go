@@ -20,7 +20,7 @@ import "strings"
 //   - Potato payloads come from the shared {{payload}} slot, which never holds
 //     a credential dump or a defense kill, so the goal stays token abuse.
 //   - KillDefender strips the Defender token, so it is T1134 under POLICY.md
-//     (token/sandbox-defender in t1134.go carries it).
+//     (token/av-token-sandboxing in t1134.go carries it).
 //   - Golden tickets with extra SIDs (kerberos::golden /sids, ticketer.py
 //     -extra-sid) are Kerberos ticket forgery and are left out; SID-History
 //     written to the directory (DCShadow, LDAP, DsAddSidHistory) is T1134.
