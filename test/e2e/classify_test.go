@@ -319,3 +319,37 @@ func TestClassifyHelpIsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyCascade: the default model ships a cascade (an n-gram first stage, shared/cascade), used
+// unless --cascade off; both settings call the plain cases the same way, and the result names the model
+// that answered.
+func TestClassifyCascade(t *testing.T) {
+	in := "reg save hklm\\sam c:\\t\\s\nSet-MpPreference -DisableRealtimeMonitoring $true\nipconfig /all\ngit status\n"
+	want := []string{"T1003.002", "T1562", "benign", "benign"}
+	for _, tc := range []struct {
+		args   []string
+		suffix bool
+	}{{nil, true}, {[]string{"--cascade", "off"}, false}} {
+		r := runCLI(t, in, append([]string{"classify", "-q"}, tc.args...)...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, r.code, r.stderr)
+		}
+		recs := decodeLines(t, r.stdout)
+		if len(recs) != len(want) {
+			t.Fatalf("%v: %d records, want %d", tc.args, len(recs), len(want))
+		}
+		for i, rec := range recs {
+			if got := path(rec, "ttpscope", "class"); got != want[i] {
+				t.Errorf("%v: line %d class %v, want %s", tc.args, i, got, want[i])
+			}
+			model, _ := path(rec, "ttpscope", "model").(string)
+			if strings.HasSuffix(model, "+cascade") != tc.suffix {
+				t.Errorf("%v: line %d model %q, want +cascade suffix %v", tc.args, i, model, tc.suffix)
+			}
+		}
+	}
+	r := runCLI(t, "x\n", "classify", "--cascade", "/nonexistent/cascade.json")
+	if r.code == 0 || !strings.Contains(r.stderr, "cascade") {
+		t.Errorf("missing cascade file: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -62,13 +62,14 @@ func benchChunkFiles(b *testing.B, dir string, lines []string) []string {
 	return files
 }
 
-// benchProps completes a benchmark instance's keys: on the unique stream the cache is off, so that
-// every record is classified, as in test/bench's BenchmarkClassifyUnique (the second half of the
-// stream repeats the first); TTPSCOPE_BENCH_MODEL names a model directory to use instead of the
-// embedded model.
+// benchProps completes a benchmark instance's keys: on the unique stream the cache and the cascade are
+// off, so that every record goes through the transformer, as in test/bench's BenchmarkClassifyUnique
+// (the second half of the stream repeats the first); the repetitive stream runs with the defaults.
+// TTPSCOPE_BENCH_MODEL names a model directory to use instead of the embedded model.
 func benchProps(unique bool, props map[string]string) map[string]string {
 	if unique {
 		props["cache_size"] = "0"
+		props["cascade"] = "off"
 	}
 	if dir := os.Getenv("TTPSCOPE_BENCH_MODEL"); dir != "" {
 		props["model_dir"] = dir
