@@ -7,6 +7,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ttpscope/ttpscope/shared/enrich"
 )
 
 // metrics are the proxy's Prometheus collectors, registered on its own registry.
@@ -57,6 +59,22 @@ func newMetrics() (*metrics, error) {
 		}
 	}
 	return m, nil
+}
+
+// cacheCounters exports the enricher's result-cache counters, read at scrape time.
+func (m *metrics) cacheCounters(stats func() enrich.Stats) error {
+	const ns = "ttpscope_proxy"
+	for _, c := range []prometheus.Collector{
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: ns, Name: "cache_hits_total",
+			Help: "Documents whose normalized text was found in the result cache."}, func() float64 { return float64(stats().Cache.Hits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: ns, Name: "cache_misses_total",
+			Help: "Documents whose normalized text was not in the result cache."}, func() float64 { return float64(stats().Cache.Misses) }),
+	} {
+		if err := m.reg.Register(c); err != nil {
+			return fmt.Errorf("register metrics: %w", err)
+		}
+	}
+	return nil
 }
 
 func (m *metrics) handler() http.Handler {

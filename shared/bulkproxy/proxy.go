@@ -51,6 +51,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ttpscope/ttpscope/shared/enrich"
 	"github.com/ttpscope/ttpscope/shared/record"
 	"github.com/ttpscope/ttpscope/shared/schema"
 )
@@ -158,6 +159,11 @@ func New(opts Options) (*Proxy, error) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	if p.metrics, err = newMetrics(); err != nil {
 		return nil, err
+	}
+	if s, ok := opts.Enricher.(interface{ Stats() enrich.Stats }); ok {
+		if err := p.metrics.cacheCounters(s.Stats); err != nil {
+			return nil, err
+		}
 	}
 	if opts.MaxConcurrentEnrich > 0 {
 		p.sem = make(chan struct{}, opts.MaxConcurrentEnrich)

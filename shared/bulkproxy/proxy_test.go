@@ -655,6 +655,8 @@ func TestMetrics(t *testing.T) {
 		`ttpscope_proxy_enrich_duration_seconds_count 1`,
 		`ttpscope_proxy_upstream_duration_seconds_count{endpoint="bulk"} 1`,
 		`ttpscope_proxy_in_flight_requests 0`, // scrapes are not counted
+		`ttpscope_proxy_cache_hits_total 0`,
+		`ttpscope_proxy_cache_misses_total 3`, // three distinct texts
 	} {
 		if !strings.Contains(string(r.body), want+"\n") {
 			t.Errorf("metrics lack %q", want)
