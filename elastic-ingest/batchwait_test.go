@@ -35,7 +35,7 @@ func TestServeBatchWait(t *testing.T) {
 	}
 
 	m := modelFlags{fields: []string{"message"}, resultKey: "ttpscope", threshold: 0.5, batchSize: 8, threads: 1,
-		workers: 2, cacheSize: 0, batchWait: time.Millisecond}
+		workers: 2, cacheSize: 0, batchWait: time.Millisecond, cascade: "off"}
 	clf, enr, err := m.load(context.Background(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

@@ -367,6 +367,9 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestPredictNoAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool drop items at random; run without -race to count allocations")
+	}
 	m := randomModel(t, Config{MinN: 1, MaxN: 5, Bits: 16}, true)
 	dst := make([]float32, 4)
 	m.PredictNormalizedTo(dst, sampleLines[0]) // warm the pool

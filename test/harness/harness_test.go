@@ -24,6 +24,7 @@ import (
 	vm "github.com/vmihailenco/msgpack/v5"
 
 	"github.com/ttpscope/ttpscope/model"
+	"github.com/ttpscope/ttpscope/shared/cascade"
 	"github.com/ttpscope/ttpscope/shared/classifier"
 	"github.com/ttpscope/ttpscope/shared/enrich"
 )
@@ -333,12 +334,14 @@ func makeEvents(prefix string, n int, forms bool) []event {
 	return out
 }
 
-// reference enriches copies of the records in-process with the same model, the way the plugin must.
+// reference enriches copies of the records in-process with the same model, the way the plugin must:
+// behind the model's own cascade when it ships one (the plugin's default).
 func reference(t *testing.T, bodies []map[string]any, modelDir string) map[string]map[string]any {
 	t.Helper()
 	opts := classifier.Options{ModelDir: modelDir}
+	modelFS := os.DirFS(modelDir)
 	if modelDir == "" {
-		opts.FS = model.Default()
+		opts.FS, modelFS = model.Default(), model.Default()
 	}
 	clf, err := classifier.New(context.Background(), opts)
 	if err != nil {
@@ -346,7 +349,19 @@ func reference(t *testing.T, bodies []map[string]any, modelDir string) map[strin
 	}
 	defer clf.Close()
 	info := clf.Info()
-	enr, err := enrich.New(clf, enrich.Options{Model: info.Name + "@" + info.Version})
+	name := info.Name + "@" + info.Version
+	var c enrich.Classifier = clf
+	first, cfg, _, err := cascade.Resolve(modelFS, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != nil {
+		if c, err = cascade.New(first, cfg.BenignThreshold, clf); err != nil {
+			t.Fatal(err)
+		}
+		name += "+cascade"
+	}
+	enr, err := enrich.New(c, enrich.Options{Model: name})
 	if err != nil {
 		t.Fatal(err)
 	}
