@@ -13,6 +13,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -24,6 +25,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -48,6 +50,7 @@ type config struct {
 	int8          string
 	baseChunk     int
 	baseBenchtime string
+	count         int
 	harness       bool
 	es            bool
 	out           string
@@ -63,6 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&c.int8, "int8", "", "directory of the default model's int8 variant (make model-int8); empty: skipped")
 	fs.IntVar(&c.baseChunk, "base-chunk", 16, "records per call for the seed-sized model (it runs ~100x slower)")
 	fs.StringVar(&c.baseBenchtime, "base-benchtime", "4x", "go test -benchtime for the seed-sized model's rows")
+	fs.IntVar(&c.count, "count", 3, "runs of each default-model benchmark; the table shows the median (this machine's noise is ±15% run to run)")
 	fs.BoolVar(&c.harness, "harness", true, "run the Fluent Bit plugin through the C harness (needs a C compiler)")
 	fs.BoolVar(&c.es, "es", true, "run serve and ship through the Elasticsearch fake")
 	fs.StringVar(&c.out, "o", "", "also write the table (Markdown) to this file")
@@ -92,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log.Info("running", "suite", "default model")
-	if err := add(runBench(ctx, log, bench, "default", c.benchtime, nil,
+	if err := add(runBench(ctx, log, bench, "default", c.benchtime, c.count, nil,
 		"^BenchmarkRaw$", "^BenchmarkClassifyUnique$", "^BenchmarkClassifyUniqueCascade$", "^BenchmarkClassifyRepeats$")); err != nil {
 		return err
 	}
@@ -105,7 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 			log.Info("running", "suite", "int8 variant", "dir", abs)
-			if err := add(runBench(ctx, log, bench, "default int8", c.benchtime, []string{"TTPSCOPE_BENCH_MODEL=" + abs},
+			if err := add(runBench(ctx, log, bench, "default int8", c.benchtime, c.count, []string{"TTPSCOPE_BENCH_MODEL=" + abs},
 				"^BenchmarkRaw$/^batch=(1|8)$", "^BenchmarkClassifyUnique$/^batch=8$")); err != nil {
 				return err
 			}
@@ -121,7 +125,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 			env := []string{"TTPSCOPE_BENCH_MODEL=" + abs, "TTPSCOPE_BENCH_CHUNK=" + strconv.Itoa(c.baseChunk)}
 			log.Info("running", "suite", "seed-sized model", "dir", abs)
-			if err := add(runBench(ctx, log, bench, "seed-sized", c.baseBenchtime, env,
+			if err := add(runBench(ctx, log, bench, "seed-sized", c.baseBenchtime, 1, env,
 				"^BenchmarkRaw$", "^BenchmarkClassifyUnique$/^batch=8$", "^BenchmarkClassifyRepeats$")); err != nil {
 				return err
 			}
@@ -133,7 +137,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		log.Info("running", "suite", "plugin harness")
-		if err := add(runBench(ctx, log, h, "default", "1x", nil, "^BenchmarkPluginNull$", "^BenchmarkPluginES$")); err != nil {
+		if err := add(runBench(ctx, log, h, "default", "1x", c.count, nil, "^BenchmarkPluginNull$", "^BenchmarkPluginES$")); err != nil {
 			return err
 		}
 	}
@@ -143,7 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		log.Info("running", "suite", "serve and ship")
-		if err := add(runBench(ctx, log, e, "default", c.benchtime, nil, "^BenchmarkServe$", "^BenchmarkShip$")); err != nil {
+		if err := add(runBench(ctx, log, e, "default", c.benchtime, 1, nil, "^BenchmarkServe$", "^BenchmarkShip$")); err != nil {
 			return err
 		}
 	}
@@ -151,9 +155,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var table bytes.Buffer
 	writeTable(&table, rows)
 	writeTargets(&table, rows)
-	fmt.Fprintf(&table, "\nMachine: %s, %d CPUs (GOMAXPROCS %d), %s/%s, %s. Benchtime %s (seed-sized: %s, %d records per call).\n",
+	fmt.Fprintf(&table, "\nMachine: %s, %d CPUs (GOMAXPROCS %d), %s/%s, %s. Benchtime %s, median of %d runs (seed-sized: %s, one run, %d records per call).\n",
 		cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"),
-		c.benchtime, c.baseBenchtime, c.baseChunk)
+		c.benchtime, c.count, c.baseBenchtime, c.baseChunk)
 	if _, err := stdout.Write(table.Bytes()); err != nil {
 		return err
 	}
@@ -188,44 +192,79 @@ type row struct {
 	name   string             // benchmark name without the -N suffix
 	m      map[string]float64 // metrics by unit
 	rssMiB float64            // the process's peak RSS (a benchmark's own peak-RSS-MiB wins)
+	runs   int                // runs the median was taken over
 }
 
-func runBench(ctx context.Context, log *slog.Logger, tb testBinary, model, benchtime string, env []string, patterns ...string) ([]row, error) {
+// runBench runs each pattern in its own process count times and keeps, per benchmark, the run with the
+// median rate.
+func runBench(ctx context.Context, log *slog.Logger, tb testBinary, model, benchtime string, count int, env []string, patterns ...string) ([]row, error) {
 	var rows []row
 	for _, p := range patterns {
-		cmd := exec.CommandContext(ctx, tb.path, "-test.run=^$", "-test.bench="+p, "-test.benchtime="+benchtime, "-test.count=1")
-		cmd.Dir = tb.dir
-		cmd.Env = append(os.Environ(), env...)
-		var out bytes.Buffer
-		cmd.Stdout = &out
-		cmd.Stderr = &out
-		start := time.Now()
-		err := cmd.Run()
-		if err != nil {
-			return rows, fmt.Errorf("%s -test.bench=%s: %w\n%s", tb.pkg, p, err, out.String())
-		}
-		rss := 0.0
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = float64(ru.Maxrss) / 1024 // kilobytes on Linux
-		}
-		got := parse(out.String())
-		if len(got) == 0 && strings.Contains(out.String(), "--- SKIP") {
-			log.Warn("skipped", "bench", p, "model", model, "output", strings.TrimSpace(out.String()))
-			continue
-		}
-		if len(got) == 0 {
-			return rows, fmt.Errorf("%s -test.bench=%s: no benchmark results\n%s", tb.pkg, p, out.String())
-		}
-		for i := range got {
-			got[i].model, got[i].rssMiB = model, rss
-			if v, ok := got[i].m["peak-RSS-MiB"]; ok {
-				got[i].rssMiB = v
+		var runs [][]row
+		for range max(count, 1) {
+			got, err := runOnce(ctx, log, tb, model, benchtime, env, p)
+			if err != nil {
+				return rows, err
 			}
-			log.Info("done", "bench", got[i].name, "model", model, "records/s", int(rate(got[i])), "took", time.Since(start).Round(time.Second))
+			runs = append(runs, got)
 		}
-		rows = append(rows, got...)
+		rows = append(rows, median(runs)...)
 	}
 	return rows, nil
+}
+
+// median picks, for each benchmark of the first run, the run whose rate is the median.
+func median(runs [][]row) []row {
+	var out []row
+	for _, r := range runs[0] {
+		var same []row
+		for _, run := range runs {
+			for _, x := range run {
+				if x.name == r.name {
+					same = append(same, x)
+				}
+			}
+		}
+		slices.SortFunc(same, func(a, b row) int { return cmp.Compare(rate(a), rate(b)) })
+		m := same[len(same)/2]
+		m.runs = len(same)
+		out = append(out, m)
+	}
+	return out
+}
+
+// runOnce runs the benchmarks matching p in a new process.
+func runOnce(ctx context.Context, log *slog.Logger, tb testBinary, model, benchtime string, env []string, p string) ([]row, error) {
+	cmd := exec.CommandContext(ctx, tb.path, "-test.run=^$", "-test.bench="+p, "-test.benchtime="+benchtime, "-test.count=1")
+	cmd.Dir = tb.dir
+	cmd.Env = append(os.Environ(), env...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("%s -test.bench=%s: %w\n%s", tb.pkg, p, err, out.String())
+	}
+	rss := 0.0
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = float64(ru.Maxrss) / 1024 // kilobytes on Linux
+	}
+	got := parse(out.String())
+	if len(got) == 0 && strings.Contains(out.String(), "--- SKIP") {
+		log.Warn("skipped", "bench", p, "model", model, "output", strings.TrimSpace(out.String()))
+		return nil, nil
+	}
+	if len(got) == 0 {
+		return nil, fmt.Errorf("%s -test.bench=%s: no benchmark results\n%s", tb.pkg, p, out.String())
+	}
+	for i := range got {
+		got[i].model, got[i].rssMiB = model, rss
+		if v, ok := got[i].m["peak-RSS-MiB"]; ok {
+			got[i].rssMiB = v
+		}
+		log.Info("done", "bench", got[i].name, "model", model, "records/s", int(rate(got[i])), "took", time.Since(start).Round(time.Second))
+	}
+	return got, nil
 }
 
 // parse reads `go test -bench` output lines: name-N iterations value unit value unit ...

@@ -79,3 +79,13 @@ func TestCommas(t *testing.T) {
 		}
 	}
 }
+
+func TestMedian(t *testing.T) {
+	run := func(a, b float64) []row {
+		return []row{{name: "Raw/batch=8", m: map[string]float64{"records/s": a}}, {name: "Serve/x", m: map[string]float64{"docs/s": b}}}
+	}
+	got := median([][]row{run(5, 30), run(9, 10), run(7, 20)})
+	if len(got) != 2 || rate(got[0]) != 7 || rate(got[1]) != 20 || got[0].runs != 3 {
+		t.Errorf("median = %+v", got)
+	}
+}
