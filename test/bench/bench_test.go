@@ -191,21 +191,24 @@ func BenchmarkClassifyUnique(b *testing.B) {
 	lines := loadLines(b, chunk)
 	for _, bs := range batchSizes {
 		b.Run(fmt.Sprintf("batch=%d", bs), func(b *testing.B) {
-			c := newClassifier(b, bs)
-			e, err := enrich.New(c, enrich.Options{CacheEntries: -1, Model: "bench"})
-			if err != nil {
-				b.Fatal(err)
-			}
-			nchunks := len(lines) / chunk
-			ctx := context.Background()
-			var lat latencies
-			parallel(b, nchunks, chunk, func(k int) error {
-				recs := records(lines[k*chunk : (k+1)*chunk])
-				return lat.time(func() error { return e.Enrich(ctx, recs) })
-			})
-			lat.report(b)
+			enrichUnique(b, newClassifier(b, bs), lines, chunk)
 		})
 	}
+}
+
+// enrichUnique runs the enrichment path over clf, cache off, on chunks of the unique lines.
+func enrichUnique(b *testing.B, clf enrich.Classifier, lines []string, chunk int) {
+	e, err := enrich.New(clf, enrich.Options{CacheEntries: -1, Model: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	var lat latencies
+	parallel(b, len(lines)/chunk, chunk, func(k int) error {
+		recs := records(lines[k*chunk : (k+1)*chunk])
+		return lat.time(func() error { return e.Enrich(ctx, recs) })
+	})
+	lat.report(b)
 }
 
 // BenchmarkClassifyUniqueCascade is BenchmarkClassifyUnique at the default batch size with the model's
@@ -226,18 +229,7 @@ func BenchmarkClassifyUniqueCascade(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e, err := enrich.New(c, enrich.Options{CacheEntries: -1, Model: "bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	nchunks := len(lines) / chunk
-	ctx := context.Background()
-	var lat latencies
-	parallel(b, nchunks, chunk, func(k int) error {
-		recs := records(lines[k*chunk : (k+1)*chunk])
-		return lat.time(func() error { return e.Enrich(ctx, recs) })
-	})
-	lat.report(b)
+	enrichUnique(b, c, lines, chunk)
 	st := c.Stats()
 	b.ReportMetric(float64(st.FirstStage)/float64(st.FirstStage+st.SecondStage), "first-stage-share")
 }
