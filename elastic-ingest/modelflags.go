@@ -148,16 +148,13 @@ func (m *modelFlags) load(ctx context.Context, log *slog.Logger) (loadedModel, *
 	if modelFS == nil {
 		modelFS = os.DirFS(m.modelDir)
 	}
-	first, ccfg, source, err := cascade.Resolve(modelFS, m.cascade)
-	if err == nil && first != nil {
-		var c *cascade.Classifier
-		if c, err = cascade.New(first, ccfg.BenignThreshold, model); err == nil {
-			model, name = c, name+"+cascade"
-		}
-	}
+	c, source, err := cascade.Wrap(modelFS, m.cascade, model)
 	if err != nil {
 		model.Close()
 		return nil, nil, fmt.Errorf("cascade (--cascade %q): %w", m.cascade, err)
+	}
+	if c != nil {
+		model, name = c, name+"+cascade"
 	}
 	cache := m.cacheSize
 	if cache == 0 {

@@ -99,20 +99,17 @@ func loadModel(ctx context.Context, k models.Key) (models.Model, error) {
 	if modelFS == nil {
 		modelFS = os.DirFS(k.ModelDir)
 	}
-	first, cfg, _, err := cascade.Resolve(modelFS, k.Cascade)
-	if err == nil && first != nil {
-		var cc *cascade.Classifier
-		if cc, err = cascade.New(first, cfg.BenignThreshold, m); err == nil {
-			info := m.Info()
-			info.Version += "+cascade"
-			return cascaded{cc, info}, nil
-		}
-	}
+	cc, _, err := cascade.Wrap(modelFS, k.Cascade, m)
 	if err != nil {
 		m.Close()
 		return nil, err
 	}
-	return m, nil
+	if cc == nil {
+		return m, nil
+	}
+	info := m.Info()
+	info.Version += "+cascade"
+	return cascaded{cc, info}, nil
 }
 
 // cascaded is a model behind an n-gram first stage (shared/cascade).

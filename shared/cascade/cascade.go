@@ -78,6 +78,17 @@ func Resolve(modelFS fs.FS, choice string) (*ngram.Model, Config, string, error)
 	return m, cfg, choice, err
 }
 
+// Wrap puts the cascade Resolve picks for modelFS and choice in front of second. It returns a nil
+// Classifier (and no error) when there is no cascade, and where the cascade came from.
+func Wrap(modelFS fs.FS, choice string, second Second) (*Classifier, string, error) {
+	first, cfg, source, err := Resolve(modelFS, choice)
+	if err != nil || first == nil {
+		return nil, source, err
+	}
+	c, err := New(first, cfg.BenignThreshold, second)
+	return c, source, err
+}
+
 // Stats counts the texts each stage decided.
 type Stats struct{ FirstStage, SecondStage uint64 }
 

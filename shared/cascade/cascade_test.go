@@ -157,3 +157,25 @@ func TestResolve(t *testing.T) {
 		})
 	}
 }
+
+func TestWrap(t *testing.T) {
+	var b bytes.Buffer
+	if err := firstStage(t).Save(&b); err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{"ngram.bin": {Data: b.Bytes()}, File: {Data: []byte(`{"first_stage": "ngram.bin", "benign_threshold": 0.99}`)}}
+	snd := &second{}
+	c, source, err := Wrap(fsys, "", snd)
+	if err != nil || c == nil || source != "model directory" {
+		t.Fatalf("Wrap = %v, %q, %v", c, source, err)
+	}
+	if _, err := c.Classify(context.Background(), []string{"ls", "mimikatz"}); err != nil || !slices.Equal(snd.got, []string{"mimikatz"}) {
+		t.Errorf("second stage saw %q (%v)", snd.got, err)
+	}
+	if c, _, err := Wrap(fsys, "off", snd); c != nil || err != nil {
+		t.Errorf("off: %v, %v", c, err)
+	}
+	if _, _, err := Wrap(fstest.MapFS{File: {Data: []byte(`{`)}}, "", snd); err == nil {
+		t.Error("a broken cascade file was accepted")
+	}
+}

@@ -218,16 +218,12 @@ func enrichUnique(b *testing.B, clf enrich.Classifier, lines []string, chunk int
 func BenchmarkClassifyUniqueCascade(b *testing.B) {
 	chunk := chunkSize(b)
 	lines := loadLines(b, chunk)
-	first, cfg, _, err := cascade.Resolve(modelFS(), "")
+	c, _, err := cascade.Wrap(modelFS(), "", newClassifier(b, 0))
 	if err != nil {
 		b.Fatal(err)
 	}
-	if first == nil {
+	if c == nil {
 		b.Skip("the model has no cascade.json")
-	}
-	c, err := cascade.New(first, cfg.BenignThreshold, newClassifier(b, 0))
-	if err != nil {
-		b.Fatal(err)
 	}
 	enrichUnique(b, c, lines, chunk)
 	st := c.Stats()

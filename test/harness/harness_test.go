@@ -351,15 +351,12 @@ func reference(t *testing.T, bodies []map[string]any, modelDir string) map[strin
 	info := clf.Info()
 	name := info.Name + "@" + info.Version
 	var c enrich.Classifier = clf
-	first, cfg, _, err := cascade.Resolve(modelFS, "")
+	cc, _, err := cascade.Wrap(modelFS, "", clf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first != nil {
-		if c, err = cascade.New(first, cfg.BenignThreshold, clf); err != nil {
-			t.Fatal(err)
-		}
-		name += "+cascade"
+	if cc != nil {
+		c, name = cc, name+"+cascade"
 	}
 	enr, err := enrich.New(c, enrich.Options{Model: name})
 	if err != nil {
