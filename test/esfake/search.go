@@ -448,11 +448,7 @@ func (s *Server) handleSearch(req *request) reply {
 		if sb.sliceMax > 0 {
 			return errReply(validationFailed("[slice] can only be used with [scroll] or [point-in-time] requests"))
 		}
-		expr := ""
-		if len(req.segs) == 2 {
-			expr = req.segs[0]
-		}
-		idxs, e := s.resolve(expr, req.query.Get("ignore_unavailable") == "true")
+		idxs, e := s.resolvePath(req)
 		if e != nil {
 			return errReply(e)
 		}
@@ -608,11 +604,7 @@ func (s *Server) handleCount(req *request) reply {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	expr := ""
-	if len(req.segs) == 2 {
-		expr = req.segs[0]
-	}
-	idxs, e := s.resolve(expr, req.query.Get("ignore_unavailable") == "true")
+	idxs, e := s.resolvePath(req)
 	if e != nil {
 		return errReply(e)
 	}
@@ -637,11 +629,7 @@ func (s *Server) handleCount(req *request) reply {
 func (s *Server) handleRefresh(req *request) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	expr := ""
-	if len(req.segs) == 2 {
-		expr = req.segs[0]
-	}
-	idxs, e := s.resolve(expr, req.query.Get("ignore_unavailable") == "true")
+	idxs, e := s.resolvePath(req)
 	if e != nil {
 		return errReply(e)
 	}

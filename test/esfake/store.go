@@ -177,6 +177,16 @@ func globMatch(pattern, name string) bool {
 	return strings.HasSuffix(name, parts[len(parts)-1])
 }
 
+// resolvePath resolves the indices of a /<expr>/_action request (every index for /_action), with
+// ignore_unavailable=true making missing names lenient.
+func (s *Server) resolvePath(req *request) ([]*index, *apiError) {
+	expr := ""
+	if len(req.segs) == 2 {
+		expr = req.segs[0]
+	}
+	return s.resolve(expr, req.query.Get("ignore_unavailable") == "true")
+}
+
 // resolve turns an index expression (names, data streams, wildcards, comma
 // lists, _all) into concrete indices in creation order. Missing concrete
 // names are an index_not_found error unless lenient. The caller holds s.mu.
