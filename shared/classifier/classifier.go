@@ -89,6 +89,11 @@ type Classifier struct {
 	temperature float64
 	tokenTypes  bool // the model takes token_type_ids
 
+	// wrapPre and wrapSuf are the special-token ids the post-processor puts around one window, when
+	// wrapping is all it does (wrapOK): Windows then builds rows from ids alone.
+	wrapPre, wrapSuf []int64
+	wrapOK           bool
+
 	mu      sync.RWMutex // held for reading by every run, for writing by Close
 	closed  bool
 	session *ort.DynamicAdvancedSession
@@ -268,6 +273,9 @@ func New(ctx context.Context, opts Options) (*Classifier, error) {
 		numLabels:   len(cfg.Labels),
 		temperature: cfg.Temperature,
 		release:     release,
+	}
+	if pre, suf, ok := tok.SingleSpecials(); ok && len(pre)+len(suf) == specials {
+		c.wrapPre, c.wrapSuf, c.wrapOK = widen(pre), widen(suf), true
 	}
 	if err := c.openSession(ctx, src, opts); err != nil {
 		return nil, errors.Join(err, release())

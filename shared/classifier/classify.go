@@ -74,6 +74,9 @@ func windowStarts(n, size, stride, maxWindows int) (starts []int, truncated bool
 // the text token count and whether the window cap truncated it. It is what Classify feeds the
 // model, exposed for inspection, RunRaw and benchmarks.
 func (c *Classifier) Windows(text string) (ids [][]int64, tokens int, truncated bool, err error) {
+	if c.wrapOK {
+		return c.windowsFast(text)
+	}
 	enc, err := c.tok.Encode(text, false)
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("tokenize: %w", err)
@@ -100,6 +103,38 @@ func (c *Classifier) Windows(text string) (ids [][]int64, tokens int, truncated 
 		ids[i] = row
 	}
 	return ids, n, truncated, nil
+}
+
+// windowsFast is Windows for a tokenizer whose post-processor only wraps a sequence in special tokens:
+// ids alone, each window's row built directly (no offsets, token strings or masks). TestWindowsFast
+// checks it against the general path.
+func (c *Classifier) windowsFast(text string) (ids [][]int64, tokens int, truncated bool, err error) {
+	enc := c.tok.EncodeIDs(text)
+	n := len(enc)
+	if n == 0 {
+		return nil, 0, false, ErrEmptyText
+	}
+	starts, truncated := windowStarts(n, c.info.WindowTokens, c.info.Stride, c.info.MaxWindows)
+	ids = make([][]int64, len(starts))
+	for i, s := range starts {
+		e := min(s+c.info.WindowTokens, n)
+		row := make([]int64, 0, len(c.wrapPre)+e-s+len(c.wrapSuf))
+		row = append(row, c.wrapPre...)
+		for _, id := range enc[s:e] {
+			row = append(row, int64(id))
+		}
+		ids[i] = append(row, c.wrapSuf...)
+	}
+	return ids, n, truncated, nil
+}
+
+// widen converts token ids to the model's int64 inputs.
+func widen(ids []int32) []int64 {
+	out := make([]int64, len(ids))
+	for i, id := range ids {
+		out[i] = int64(id)
+	}
+	return out
 }
 
 // sliceEncoding returns tokens [s, e) of enc with capacities clipped, so that PostProcess

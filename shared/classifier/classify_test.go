@@ -3,7 +3,9 @@ package classifier
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -487,6 +489,31 @@ func TestCloseWhileClassifying(t *testing.T) {
 	for err := range results {
 		if err != nil && !errors.Is(err, ErrClosed) {
 			t.Fatalf("Classify racing Close = %v", err)
+		}
+	}
+}
+
+// TestWindowsFast: the ids-only path Windows takes for a wrapping post-processor cuts exactly the
+// windows of the general path (Encode, slice, PostProcess), on short, long and capped texts.
+func TestWindowsFast(t *testing.T) {
+	for _, dir := range []string{tinyDir, tinyTTDir} {
+		for _, maxWindows := range []int{0, 2} {
+			t.Run(fmt.Sprintf("%s/max-windows=%d", filepath.Base(dir), maxWindows), func(t *testing.T) {
+				c := newClassifier(t, Options{ModelDir: dir, MaxWindows: maxWindows})
+				if !c.wrapOK {
+					t.Fatalf("%s: the post-processor should be a plain wrap", dir)
+				}
+				texts := append(syntheticLines(40, 11), strings.Join(syntheticLines(12, 5), " ; "), "ünïcödé 日本語", " ")
+				for _, text := range texts {
+					fastIDs, fastN, fastTrunc, fastErr := c.windowsFast(text)
+					c.wrapOK = false
+					ids, n, trunc, err := c.Windows(text)
+					c.wrapOK = true
+					if !errors.Is(fastErr, err) || fastN != n || fastTrunc != trunc || !slices.EqualFunc(fastIDs, ids, slices.Equal) {
+						t.Fatalf("%q: fast path %v %d %v %v, general %v %d %v %v", text, fastIDs, fastN, fastTrunc, fastErr, ids, n, trunc, err)
+					}
+				}
+			})
 		}
 	}
 }

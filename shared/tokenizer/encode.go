@@ -29,8 +29,8 @@ type encodeScratch struct {
 
 // encodeRaw runs added-token extraction, pre-tokenization and the model: ids, tokens and untrimmed byte
 // offsets. With limit >= 0 only the first (or, if left, last) words whose tokens reach limit are
-// encoded.
-func (t *Tokenizer) encodeRaw(text string, limit int, left bool) Encoding {
+// encoded. With idsOnly the Encoding holds IDs alone (no offsets, tokens or masks).
+func (t *Tokenizer) encodeRaw(text string, limit int, left, idsOnly bool) Encoding {
 	sc, _ := t.scratch.Get().(*encodeScratch)
 	if sc == nil {
 		sc = &encodeScratch{}
@@ -95,18 +95,19 @@ func (t *Tokenizer) encodeRaw(text string, limit int, left bool) Encoding {
 	if limit >= 0 {
 		guess = min(guess, limit+16)
 	}
-	enc := Encoding{
-		IDs:     make([]int32, 0, guess),
-		Offsets: make([]Offset, 0, guess),
-		Tokens:  make([]string, 0, guess),
+	enc := Encoding{IDs: make([]int32, 0, guess)}
+	if !idsOnly {
+		enc.Offsets, enc.Tokens = make([]Offset, 0, guess), make([]string, 0, guess)
 	}
 	for i := from; i < to; i++ {
 		wd := sc.words[i]
 		sw := &sc.sw[wd.seg]
 		if sw.added >= 0 {
 			enc.IDs = append(enc.IDs, sw.added)
-			enc.Offsets = append(enc.Offsets, Offset{sw.start, sw.end})
-			enc.Tokens = append(enc.Tokens, text[sw.start:sw.end])
+			if !idsOnly {
+				enc.Offsets = append(enc.Offsets, Offset{sw.start, sw.end})
+				enc.Tokens = append(enc.Tokens, text[sw.start:sw.end])
+			}
 			continue
 		}
 		var pieces []bpePiece
@@ -115,10 +116,19 @@ func (t *Tokenizer) encodeRaw(text string, limit int, left bool) Encoding {
 		} else {
 			pieces = t.model.tokenize(sw.work[wd.ws:wd.we])
 		}
+		if idsOnly {
+			for _, pc := range pieces {
+				enc.IDs = append(enc.IDs, pc.id)
+			}
+			continue
+		}
 		t.appendWord(&enc, sw, int(wd.ws), int(wd.we), pieces)
 	}
 	if toks != nil {
 		clear(toks) // do not keep references in the pool
+	}
+	if idsOnly {
+		return enc
 	}
 	n := len(enc.IDs)
 	masks := make([]int32, 3*n) // one allocation for the three masks

@@ -142,7 +142,7 @@ func checkGoldenFile(t *testing.T, path string) {
 	}
 	mm := &mismatches{t: t}
 	texts := map[string]bool{}
-	var nEnc, nBatch, nDecode, nPost int
+	var nEnc, nBatch, nDecode, nPost, nIDs int
 	for sc.Scan() {
 		var r goldenRecord
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
@@ -170,6 +170,23 @@ func checkGoldenFile(t *testing.T, path string) {
 				}
 				if d := diffEncoding(tk, r.Text, tk.PostProcess(plain, true), r.goldenEnc); d != "" {
 					mm.add("PostProcess(Encode(%s, false), true) differs from Hugging Face encode with special tokens:\n%s", quote(r.Text), d)
+				}
+			}
+			if !h.HasTruncOrPadding {
+				// The ids-only fast path, wrapped in SingleSpecials when special tokens are added, must
+				// give Hugging Face's ids.
+				nIDs++
+				ids := tk.EncodeIDs(r.Text)
+				if r.Add {
+					pre, suf, ok := tk.SingleSpecials()
+					if !ok {
+						mm.add("SingleSpecials: not a plain wrap for this tokenizer")
+						continue
+					}
+					ids = slices.Concat(pre, ids, suf)
+				}
+				if !slices.Equal(ids, r.IDs) {
+					mm.add("EncodeIDs(%s) (add=%v) = %v, Hugging Face %v", quote(r.Text), r.Add, ids, r.IDs)
 				}
 			}
 		case "batch":
@@ -219,8 +236,8 @@ func checkGoldenFile(t *testing.T, path string) {
 	if mm.count > 0 {
 		t.Errorf("%d mismatches in %s", mm.count, path)
 	}
-	t.Logf("%s: %d distinct strings, %d encode records (%d PostProcess checks), %d batch records, %d decode records, %d mismatches",
-		filepath.Base(path), len(texts), nEnc, nPost, nBatch, nDecode, mm.count)
+	t.Logf("%s: %d distinct strings, %d encode records (%d PostProcess checks, %d EncodeIDs checks), %d batch records, %d decode records, %d mismatches",
+		filepath.Base(path), len(texts), nEnc, nPost, nIDs, nBatch, nDecode, mm.count)
 }
 
 func quote(s string) string {

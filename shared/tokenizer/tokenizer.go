@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -284,8 +285,44 @@ func (t *Tokenizer) Encode(text string, addSpecialTokens bool) (Encoding, error)
 		// encoded (from the end for Left truncation); overflowing windows come from those alone.
 		limit, left = tr.MaxLength, tr.Direction == Left
 	}
-	enc := t.encodeRaw(text, limit, left)
+	enc := t.encodeRaw(text, limit, left, false)
 	return t.postProcessFull(enc, text, addSpecialTokens, tr)
+}
+
+// EncodeIDs returns the token ids of Encode(text, false) with no truncation: ids alone, without the
+// offsets, tokens and masks Encode builds, for callers that need nothing else (the classifier cuts
+// its own windows). The tokenizer's truncation and padding settings do not apply.
+func (t *Tokenizer) EncodeIDs(text string) []int32 {
+	return t.encodeRaw(text, -1, false, true).IDs
+}
+
+// SingleSpecials returns the special-token ids that PostProcess(enc, true) puts before and after
+// the ids of a single sequence, found by post-processing probe sequences, so that a caller can wrap
+// ids itself. ok is false when the post-processor does more than wrap (the caller must then use
+// PostProcess).
+func (t *Tokenizer) SingleSpecials() (prefix, suffix []int32, ok bool) {
+	probe := func(ids ...int32) []int32 {
+		n := len(ids)
+		enc := Encoding{IDs: ids, TypeIDs: make([]int32, n), AttentionMask: make([]int32, n),
+			SpecialTokensMask: make([]int32, n), Offsets: make([]Offset, n), Tokens: make([]string, n)}
+		out := t.PostProcess(enc, true)
+		if len(out.Overflowing) > 0 {
+			return nil
+		}
+		return out.IDs
+	}
+	one := probe(-7)
+	at := slices.Index(one, -7)
+	if at < 0 || slices.Contains(one[at+1:], -7) {
+		return nil, nil, false
+	}
+	prefix, suffix = slices.Clone(one[:at]), slices.Clone(one[at+1:])
+	two := probe(-7, -8)
+	want := slices.Concat(prefix, []int32{-7, -8}, suffix)
+	if !slices.Equal(two, want) {
+		return nil, nil, false
+	}
+	return prefix, suffix, true
 }
 
 // EncodeBatch encodes several strings (concurrently) and pads them together when padding is set.

@@ -574,3 +574,55 @@ func BenchmarkEncodeLong(b *testing.B) {
 		}
 	}
 }
+
+// TestSingleSpecials checks the ids-only fast path against PostProcess for every golden tokenizer,
+// with truncation and padding off (the golden files check it against Hugging Face for the others).
+func TestSingleSpecials(t *testing.T) {
+	tests := []struct {
+		file         string
+		wantPrefix   int
+		wantSuffix   int
+		wantWrapOnly bool
+	}{
+		{"trained.tokenizer.json", 1, 1, true},
+		{"roberta_gpt2.tokenizer.json.gz", 1, 1, true},
+		{"variant_affix.tokenizer.json.gz", 0, 0, true},    // no post-processor
+		{"variant_template.tokenizer.json.gz", 1, 2, true}, // a template with two suffix tokens
+	}
+	texts := []string{"reg save HKLM\\SAM C:\\t\\sam.hiv", "  Set-MpPreference -DisableRealtimeMonitoring $true ",
+		"ünïcödé 日本語 <mask> x", "a"}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("testdata/golden", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasSuffix(tc.file, ".gz") {
+				raw = readGz(t, filepath.Join("testdata/golden", tc.file))
+			}
+			tk, err := FromJSON(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tk.SetTruncation(nil)
+			tk.SetPadding(nil)
+			pre, suf, ok := tk.SingleSpecials()
+			if ok != tc.wantWrapOnly || len(pre) != tc.wantPrefix || len(suf) != tc.wantSuffix {
+				t.Fatalf("SingleSpecials = %v, %v, %v; want %d and %d ids, ok %v", pre, suf, ok, tc.wantPrefix, tc.wantSuffix, tc.wantWrapOnly)
+			}
+			for _, text := range texts {
+				plain, err := tk.Encode(text, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := tk.EncodeIDs(text); !slices.Equal(got, plain.IDs) {
+					t.Errorf("EncodeIDs(%q) = %v, Encode %v", text, got, plain.IDs)
+				}
+				want := tk.PostProcess(plain, true).IDs
+				if got := slices.Concat(pre, tk.EncodeIDs(text), suf); !slices.Equal(got, want) {
+					t.Errorf("wrapped EncodeIDs(%q) = %v, PostProcess %v", text, got, want)
+				}
+			}
+		})
+	}
+}
