@@ -2,11 +2,19 @@ package harness
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/ttpscope/ttpscope/model"
+	"github.com/ttpscope/ttpscope/shared/classifier"
+	"github.com/ttpscope/ttpscope/shared/enrich"
 	"github.com/ttpscope/ttpscope/test/esfake"
 )
 
@@ -129,4 +137,100 @@ func BenchmarkPluginES(b *testing.B) {
 			}
 		})
 	}
+}
+
+// pluginOverheadRounds is how many harness runs BenchmarkPluginOverhead interleaves with in-process
+// classify passes.
+const pluginOverheadRounds = 6
+
+// BenchmarkPluginOverhead measures what the plugin costs over the classify path on the same records:
+// rounds alternate (ABBA) between a harness run (null sink, cache and cascade off, as
+// BenchmarkPluginNull/unique) and the same chunks enriched in this process by the shared enricher on
+// the same model, batch size and number of threads, so that the machine's drift falls on both alike.
+// It reports both rates (medians over rounds) and overhead-%, the median of the rounds' 1 - plugin ÷
+// classify, which is what the performance target reads.
+func BenchmarkPluginOverhead(b *testing.B) {
+	lines := benchLines(b, true)
+	dir := b.TempDir()
+	files := benchChunkFiles(b, dir, lines)
+	var p plan
+	p.instance("bench", benchProps(true, map[string]string{"sink": "null"}))
+	p.flush("bench", "bench", benchWorkers, 5, 50, files...)
+	p.exit()
+	plugin := func() float64 {
+		r := runHarness(b, dir, &p)
+		g := r.line(b, "group bench ")
+		if field(b, g, "ok") != fmt.Sprint(len(files)) {
+			b.Fatalf("not every chunk delivered: %s\n%s", g, tail(r.stderr, 3000))
+		}
+		return float64(len(files)*benchPerChunk) / (fieldFloat(b, g, "ms") / 1000)
+	}
+
+	opts := classifier.Options{FS: model.Default()}
+	if d := os.Getenv("TTPSCOPE_BENCH_MODEL"); d != "" {
+		opts = classifier.Options{ModelDir: d}
+	}
+	clf, err := classifier.New(context.Background(), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer clf.Close()
+	enr, err := enrich.New(clf, enrich.Options{CacheEntries: -1, Model: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	classify := func() float64 {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		start := time.Now()
+		for range benchWorkers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for c := int(next.Add(1) - 1); c < benchChunks; c = int(next.Add(1) - 1) {
+					recs := make([]map[string]any, benchPerChunk)
+					for i := range recs {
+						n := c*benchPerChunk + i
+						recs[i] = map[string]any{"id": fmt.Sprintf("b-%d", n), "process": map[string]any{"command_line": lines[n]},
+							"host": map[string]any{"name": "ws-01"}}
+					}
+					if err := enr.Enrich(context.Background(), recs); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		return float64(benchChunks*benchPerChunk) / time.Since(start).Seconds()
+	}
+
+	var pluginRates, classifyRates, overheads []float64
+	for n := range b.N * pluginOverheadRounds {
+		var pr, cr float64
+		if n%2 == 0 {
+			pr, cr = plugin(), classify()
+		} else {
+			cr, pr = classify(), plugin()
+		}
+		pluginRates, classifyRates = append(pluginRates, pr), append(classifyRates, cr)
+		overheads = append(overheads, (1-pr/cr)*100)
+	}
+	b.Logf("overheads %.1f", overheads)
+	b.ReportMetric(medianOf(pluginRates), "records/s")
+	b.ReportMetric(medianOf(classifyRates), "classify-records/s")
+	b.ReportMetric(medianOf(overheads), "overhead-%")
+	b.ReportMetric(0, "ns/op") // one op is a set of rounds; the metrics above are what to read
+}
+
+// medianOf returns the median of v (the mean of the middle two for an even count).
+func medianOf(v []float64) float64 {
+	s := slices.Sorted(slices.Values(v))
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

@@ -72,6 +72,34 @@ func TestTargets(t *testing.T) {
 	}
 }
 
+// TestTargetsInterleaved: the interleaved benchmarks, when present, decide the two overhead targets over
+// the separate rows.
+func TestTargetsInterleaved(t *testing.T) {
+	rows := parse(sample)
+	for i := range rows {
+		rows[i].model = "default"
+	}
+	rows = append(rows,
+		row{model: "default", name: "Overhead/batch=8", m: map[string]float64{"classify-%-of-raw": 80.2, "records/s": 4010, "raw-records/s": 5000}},
+		row{model: "default", name: "PluginOverhead", m: map[string]float64{"overhead-%": 12.5, "records/s": 3500, "classify-records/s": 4000}})
+	var b bytes.Buffer
+	writeTargets(&b, rows)
+	out := b.String()
+	for _, want := range []string{
+		"| classify unique ÷ raw ORT, batch 8 (interleaved) | 80.2 % | ≥ 85.0 % | **no** | 4,010 vs 5,000 records/s |",
+		"| plugin overhead over classify (unique, batch 8, interleaved) | 12.5 % | ≤ 10.0 % | **no** | 3,500 vs 4,000 records/s |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("targets lack %q:\n%s", want, out)
+		}
+	}
+	for _, unwanted := range []string{"| classify unique ÷ raw ORT, batch 8 |", "| plugin overhead over classify (unique, batch 8) |"} {
+		if strings.Contains(out, unwanted) {
+			t.Errorf("the separate rows should give way to the interleaved ones, got %q:\n%s", unwanted, out)
+		}
+	}
+}
+
 func TestCommas(t *testing.T) {
 	for v, want := range map[float64]string{0: "0.0", 99.95: "100.0", 100: "100", 5872.4: "5,872", 1234567: "1,234,567"} {
 		if got := commas(v); got != want {
