@@ -121,8 +121,10 @@ adapt-check:
 # Character n-gram model on the generated data: the baseline, and the cascade first stage (ngram.bin +
 # cascade.json, threshold set on validation so 99.9% of attack lines reach the transformer).
 MODEL_NGRAM_FLAGS ?=
+# The n-gram model's share in the probabilities of the lines the cascade passes on (model/MODEL_CARD.md).
+MODEL_NGRAM_WEIGHT ?= 0.5
 model-ngram: model-data
-	$(GO) run ./model/cmd/ngramtrain -data $(MODEL_DATA) -out $(MODEL_OUT)/ngram.bin -seed $(MODEL_SEED) $(MODEL_NGRAM_FLAGS)
+	$(GO) run ./model/cmd/ngramtrain -data $(MODEL_DATA) -out $(MODEL_OUT)/ngram.bin -seed $(MODEL_SEED) -ngram-weight $(MODEL_NGRAM_WEIGHT) $(MODEL_NGRAM_FLAGS)
 
 # Unit tests of the pipeline (Go packages and the Python modules).
 model-test:

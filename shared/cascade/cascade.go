@@ -6,7 +6,9 @@
 // The threshold comes with the n-gram model, in a small JSON file (see Config) that
 // model/cmd/ngramtrain writes: it is the probability of benign above which the first stage decides, set
 // on validation data so that at least a given share of attack lines (99.9% by default) still reaches the
-// transformer. A Classifier has the same Classify and Classes methods as classifier.Classifier and
+// transformer. Optionally (Config.NgramWeight) the texts that go on are scored by both stages, their
+// probabilities mixed: the n-gram model generalizes differently from the transformer, and the mixture
+// is better than either on held-out procedure families (see model/MODEL_CARD.md). A Classifier has the same Classify and Classes methods as classifier.Classifier and
 // classifier.Coalescer, so it slots into shared/enrich unchanged.
 package cascade
 
@@ -34,6 +36,10 @@ type Config struct {
 	// BenignThreshold: a text whose first-stage probability of benign is above this is decided there
 	// (1 decides nothing).
 	BenignThreshold float64 `json:"benign_threshold"`
+	// NgramWeight is the first stage's share in the probabilities of the texts it passes on: they get
+	// NgramWeight × n-gram + (1 − NgramWeight) × transformer. 0 (the default) leaves them to the
+	// transformer alone.
+	NgramWeight float64 `json:"ngram_weight,omitempty"`
 	// Measured on the validation split when the threshold was set (informative).
 	AttackPass float64 `json:"val_attack_pass,omitempty"` // share of attack lines passed to the transformer
 	BenignSkip float64 `json:"val_benign_skip,omitempty"` // share of benign lines decided by the first stage
@@ -51,6 +57,7 @@ type Classifier struct {
 	first     *ngram.Model
 	second    Second
 	threshold float32
+	weight    float32 // Config.NgramWeight
 	benign    int
 	decided   atomic.Uint64
 	passed    atomic.Uint64
@@ -85,7 +92,7 @@ func Wrap(modelFS fs.FS, choice string, second Second) (*Classifier, string, err
 	if err != nil || first == nil {
 		return nil, source, err
 	}
-	c, err := New(first, cfg.BenignThreshold, second)
+	c, err := New(first, cfg, second)
 	return c, source, err
 }
 
@@ -108,6 +115,9 @@ func Load(fsys fs.FS, file string) (*ngram.Model, Config, error) {
 	if !(cfg.BenignThreshold > 0 && cfg.BenignThreshold <= 1) {
 		return nil, cfg, fmt.Errorf("cascade %s: benign_threshold %v: want 0 < t <= 1", file, cfg.BenignThreshold)
 	}
+	if !(cfg.NgramWeight >= 0 && cfg.NgramWeight < 1) {
+		return nil, cfg, fmt.Errorf("cascade %s: ngram_weight %v: want 0 <= w < 1", file, cfg.NgramWeight)
+	}
 	name := path.Join(path.Dir(file), cfg.FirstStage)
 	f, err := fsys.Open(name)
 	if err != nil {
@@ -121,9 +131,10 @@ func Load(fsys fs.FS, file string) (*ngram.Model, Config, error) {
 	return m, cfg, nil
 }
 
-// New returns the cascade of first and second. Both must have the same classes, in the same order, one
-// of them "benign".
-func New(first *ngram.Model, threshold float64, second Second) (*Classifier, error) {
+// New returns the cascade of first and second with cfg's threshold and weight (its FirstStage is not
+// read). Both must have the same classes, in the same order, one of them "benign".
+func New(first *ngram.Model, cfg Config, second Second) (*Classifier, error) {
+	threshold := cfg.BenignThreshold
 	if !slices.Equal(first.Classes(), second.Classes()) {
 		return nil, fmt.Errorf("cascade: first stage classes %v differ from the model's %v", first.Classes(), second.Classes())
 	}
@@ -134,7 +145,11 @@ func New(first *ngram.Model, threshold float64, second Second) (*Classifier, err
 	if !(threshold > 0 && threshold <= 1) {
 		return nil, fmt.Errorf("cascade: benign threshold %v: want 0 < t <= 1", threshold)
 	}
-	return &Classifier{first: first, second: second, threshold: float32(threshold), benign: benign}, nil
+	if !(cfg.NgramWeight >= 0 && cfg.NgramWeight < 1) {
+		return nil, fmt.Errorf("cascade: n-gram weight %v: want 0 <= w < 1", cfg.NgramWeight)
+	}
+	return &Classifier{first: first, second: second, threshold: float32(threshold), weight: float32(cfg.NgramWeight),
+		benign: benign}, nil
 }
 
 // Classes returns the class names in output order.
@@ -142,11 +157,12 @@ func (c *Classifier) Classes() []string { return c.second.Classes() }
 
 // Classify returns one Prediction per normalized text, in order. Texts the first stage settles get its
 // probabilities (Windows and Tokens are 0: the transformer never saw them); the rest are the
-// transformer's predictions.
+// transformer's predictions, their probabilities mixed with the first stage's when NgramWeight is set.
 func (c *Classifier) Classify(ctx context.Context, texts []string) ([]classifier.Prediction, error) {
 	preds := make([]classifier.Prediction, len(texts))
 	var rest []string
 	var at []int
+	var firstProbs [][]float32 // of the texts passed on, when they are mixed
 	classes := c.first.Classes()
 	for i, t := range texts {
 		p := c.first.PredictNormalized(t)
@@ -156,6 +172,9 @@ func (c *Classifier) Classify(ctx context.Context, texts []string) ([]classifier
 		}
 		rest = append(rest, t)
 		at = append(at, i)
+		if c.weight > 0 {
+			firstProbs = append(firstProbs, p)
+		}
 	}
 	c.decided.Add(uint64(len(texts) - len(rest)))
 	c.passed.Add(uint64(len(rest)))
@@ -171,8 +190,25 @@ func (c *Classifier) Classify(ctx context.Context, texts []string) ([]classifier
 	}
 	for k, i := range at {
 		preds[i] = second[k]
+		if c.weight > 0 && second[k].Err == nil {
+			c.mix(&preds[i], firstProbs[k])
+		}
 	}
 	return preds, nil
+}
+
+// mix replaces p's probabilities with weight × first + (1 − weight) × p's, and its class and score
+// with the mixture's most probable class.
+func (c *Classifier) mix(p *classifier.Prediction, first []float32) {
+	probs := make([]float32, len(p.Probs))
+	arg := 0
+	for k := range probs {
+		probs[k] = c.weight*first[k] + (1-c.weight)*p.Probs[k]
+		if probs[k] > probs[arg] {
+			arg = k
+		}
+	}
+	p.Probs, p.Class, p.Score = probs, c.second.Classes()[arg], probs[arg]
 }
 
 // Close closes the second stage when it has a Close method.

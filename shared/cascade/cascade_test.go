@@ -55,7 +55,7 @@ func (s *second) Classify(_ context.Context, texts []string) ([]classifier.Predi
 
 func TestClassify(t *testing.T) {
 	snd := &second{}
-	c, err := New(firstStage(t), 0.99, snd)
+	c, err := New(firstStage(t), Config{BenignThreshold: 0.99}, snd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,9 +87,67 @@ func TestClassify(t *testing.T) {
 	}
 }
 
+// TestMix: with an n-gram weight, the texts passed on get the weighted mean of both stages'
+// probabilities and the mixture's class; the texts the first stage settles are unchanged.
+func TestMix(t *testing.T) {
+	m := firstStage(t)
+	snd := &second{}
+	c, err := New(m, Config{BenignThreshold: 0.99, NgramWeight: 0.25}, snd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"ipconfig /all", "run mimikatz now"}
+	preds, err := c.Classify(context.Background(), texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if preds[0].Class != "benign" || preds[0].Windows != 0 {
+		t.Errorf("first-stage text: %+v", preds[0])
+	}
+	first := m.PredictNormalized(texts[1])
+	transformer := []float32{0.1, 0.7, 0.1, 0.1} // what the stand-in second stage returns
+	p := preds[1]
+	for k := range p.Probs {
+		want := 0.25*first[k] + 0.75*transformer[k]
+		if diff := p.Probs[k] - want; diff > 1e-6 || diff < -1e-6 {
+			t.Errorf("prob %d = %v, want %v (n-gram %v, transformer %v)", k, p.Probs[k], want, first[k], transformer[k])
+		}
+	}
+	if p.Class != "T1003.002" || p.Score != p.Probs[1] || p.Windows != 1 || p.Tokens != 3 {
+		t.Errorf("mixed prediction %+v", p)
+	}
+
+	// A heavy first stage can flip the class: here the n-gram model says T1003.002 with near certainty
+	// and the stand-in transformer is made to say T1562.
+	snd2 := &fixedSecond{probs: []float32{0.1, 0.2, 0.6, 0.1}}
+	c2, err := New(m, Config{BenignThreshold: 0.99, NgramWeight: 0.6}, snd2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	preds, err = c2.Classify(context.Background(), []string{"mimikatz"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if preds[0].Class != "T1003.002" {
+		t.Errorf("mixture of a sure n-gram T1003.002 (weight 0.6) and a transformer T1562 0.6: %+v", preds[0])
+	}
+}
+
+// fixedSecond returns the same probabilities for every text.
+type fixedSecond struct{ probs []float32 }
+
+func (s *fixedSecond) Classes() []string { return classes }
+func (s *fixedSecond) Classify(_ context.Context, texts []string) ([]classifier.Prediction, error) {
+	out := make([]classifier.Prediction, len(texts))
+	for i := range texts {
+		out[i] = classifier.Prediction{Probs: slices.Clone(s.probs), Class: "T1562", Score: 0.6, Windows: 1}
+	}
+	return out, nil
+}
+
 func TestAllDecidedSkipsSecondStage(t *testing.T) {
 	snd := &second{err: errors.New("must not be called")}
-	c, err := New(firstStage(t), 0.5, snd)
+	c, err := New(firstStage(t), Config{BenignThreshold: 0.5}, snd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,14 +162,19 @@ func TestAllDecidedSkipsSecondStage(t *testing.T) {
 
 func TestNewRejects(t *testing.T) {
 	m := firstStage(t)
-	if _, err := New(m, 0, &second{}); err == nil {
+	if _, err := New(m, Config{}, &second{}); err == nil {
 		t.Error("threshold 0 accepted")
 	}
-	if _, err := New(m, 1.5, &second{}); err == nil {
+	if _, err := New(m, Config{BenignThreshold: 1.5}, &second{}); err == nil {
 		t.Error("threshold 1.5 accepted")
 	}
+	for _, w := range []float64{-0.1, 1} {
+		if _, err := New(m, Config{BenignThreshold: 0.9, NgramWeight: w}, &second{}); err == nil {
+			t.Errorf("n-gram weight %v accepted", w)
+		}
+	}
 	other, _ := ngram.New(ngram.DefaultConfig(), []string{"benign", "x"})
-	if _, err := New(other, 0.9, &second{}); err == nil {
+	if _, err := New(other, Config{BenignThreshold: 0.9}, &second{}); err == nil {
 		t.Error("different classes accepted")
 	}
 }
@@ -137,6 +200,7 @@ func TestResolve(t *testing.T) {
 		{"missing first stage", fstest.MapFS{File: {Data: []byte(good)}}, "", false, 0, "first stage"},
 		{"bad threshold", fstest.MapFS{"ngram.bin": {Data: b.Bytes()}, File: {Data: []byte(`{"first_stage":"ngram.bin","benign_threshold":0}`)}}, "", false, 0, "benign_threshold"},
 		{"bad json", fstest.MapFS{File: {Data: []byte(`{`)}}, "", false, 0, "cascade.json"},
+		{"bad weight", fstest.MapFS{"ngram.bin": {Data: b.Bytes()}, File: {Data: []byte(`{"first_stage":"ngram.bin","benign_threshold":0.9,"ngram_weight":1}`)}}, "", false, 0, "ngram_weight"},
 		{"no file at path", nil, "/nonexistent/cascade.json", false, 0, "no such file"},
 	}
 	for _, tt := range tests {

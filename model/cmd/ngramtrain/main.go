@@ -51,6 +51,7 @@ func main() {
 type options struct {
 	cascadePass        float64
 	cascadeOut         string
+	ngramWeight        float64
 	data, out          string
 	seed               uint64
 	cfg                ngram.Config
@@ -90,6 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress on standard error")
 	fs.Float64Var(&o.cascadePass, "cascade-pass", 0.999, "share of validation attack lines the cascade's first stage must pass on to the transformer; sets its threshold (0: no cascade file)")
 	fs.StringVar(&o.cascadeOut, "cascade", "", "cascade file to write (default: cascade.json next to -out)")
+	fs.Float64Var(&o.ngramWeight, "ngram-weight", 0, "the n-gram model's share in the probabilities of the lines the cascade passes on (0: the transformer alone), written to the cascade file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -177,6 +179,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if !(o.cascadePass < 1) {
 			return fmt.Errorf("-cascade-pass %v: want 0 < p < 1", o.cascadePass)
 		}
+		if !(o.ngramWeight >= 0 && o.ngramWeight < 1) {
+			return fmt.Errorf("-ngram-weight %v: want 0 <= w < 1", o.ngramWeight)
+		}
 		out := o.cascadeOut
 		if out == "" {
 			out = filepath.Join(filepath.Dir(o.out), "cascade.json")
@@ -187,6 +192,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		cfg.FirstStage = filepath.ToSlash(rel)
+		cfg.NgramWeight = o.ngramWeight
 		b, err := json.MarshalIndent(cfg, "", "  ")
 		if err != nil {
 			return err
