@@ -363,8 +363,12 @@ func writeTable(w io.Writer, rows []row) {
 		if p99 == "–" {
 			p99 = cell(r, "max-flush-ms", "≤%.0f")
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %.0f |\n", path, r.model, batch,
-			commas(rate(r)), cell(r, "p50-ms", "%.1f"), p99, r.rssMiB)
+		rss := fmt.Sprintf("%.0f", r.rssMiB)
+		if strings.HasSuffix(strings.SplitN(r.name, "/", 2)[0], "Overhead") {
+			rss = "–" // two paths in one process (or a process and its child): no row of its own
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", path, r.model, batch,
+			commas(rate(r)), cell(r, "p50-ms", "%.1f"), p99, rss)
 	}
 	fmt.Fprintln(w, "\nLatency is per call: one ORT batch (raw), one chunk of records (classify), one flush (plugin: the slowest flush is shown), one _bulk request (serve).")
 }
