@@ -90,6 +90,8 @@ func Registry() []Family {
 	fs = append(fs, impairFamiliesMore()...)
 	fs = append(fs, tokenFamiliesMore()...)
 	fs = append(fs, benignFamiliesMore()...)
+	fs = append(fs, benignFamiliesPriorWin()...)
+	fs = append(fs, benignFamiliesPriorUnix()...)
 	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
 	return fs
 }

@@ -217,6 +217,8 @@ func newSlots() map[string]slotFunc {
 	addImpairSlotsMore(m)
 	addTokenSlotsMore(m)
 	addBenignSlotsMore(m)
+	addBenignSlotsPriorUnix(m)
+	addBenignSlotsPriorWin(m)
 	return m
 }
 
