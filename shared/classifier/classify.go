@@ -74,14 +74,20 @@ func windowStarts(n, size, stride, maxWindows int) (starts []int, truncated bool
 // the text token count and whether the window cap truncated it. It is what Classify feeds the
 // model, exposed for inspection, RunRaw and benchmarks.
 func (c *Classifier) Windows(text string) (ids [][]int64, tokens int, truncated bool, err error) {
+	// With a post-processor that only wraps a sequence in special tokens (wrapOK), ids alone are
+	// tokenized and each window's row is built directly; otherwise every window goes through
+	// PostProcess. TestWindowsFast checks that both give the same rows.
+	var enc tokenizer.Encoding
+	var toks []int32
 	if c.wrapOK {
-		return c.windowsFast(text)
+		toks = c.tok.EncodeIDs(text)
+	} else {
+		if enc, err = c.tok.Encode(text, false); err != nil {
+			return nil, 0, false, fmt.Errorf("tokenize: %w", err)
+		}
+		toks = enc.IDs
 	}
-	enc, err := c.tok.Encode(text, false)
-	if err != nil {
-		return nil, 0, false, fmt.Errorf("tokenize: %w", err)
-	}
-	n := len(enc.IDs)
+	n := len(toks)
 	if n == 0 {
 		return nil, 0, false, ErrEmptyText
 	}
@@ -89,10 +95,12 @@ func (c *Classifier) Windows(text string) (ids [][]int64, tokens int, truncated 
 	ids = make([][]int64, len(starts))
 	for i, s := range starts {
 		e := min(s+c.info.WindowTokens, n)
-		var w tokenizer.Encoding
-		if len(starts) == 1 && s == 0 && e == n {
-			w = enc
-		} else {
+		if c.wrapOK {
+			ids[i] = c.wrapRow(toks[s:e])
+			continue
+		}
+		w := enc
+		if len(starts) > 1 || s != 0 || e != n {
 			w = sliceEncoding(enc, s, e)
 		}
 		w = c.tok.PostProcess(w, true)
@@ -105,27 +113,14 @@ func (c *Classifier) Windows(text string) (ids [][]int64, tokens int, truncated 
 	return ids, n, truncated, nil
 }
 
-// windowsFast is Windows for a tokenizer whose post-processor only wraps a sequence in special tokens:
-// ids alone, each window's row built directly (no offsets, token strings or masks). TestWindowsFast
-// checks it against the general path.
-func (c *Classifier) windowsFast(text string) (ids [][]int64, tokens int, truncated bool, err error) {
-	enc := c.tok.EncodeIDs(text)
-	n := len(enc)
-	if n == 0 {
-		return nil, 0, false, ErrEmptyText
+// wrapRow is one window's model input from its token ids: wrapPre, the ids, wrapSuf.
+func (c *Classifier) wrapRow(toks []int32) []int64 {
+	row := make([]int64, 0, len(c.wrapPre)+len(toks)+len(c.wrapSuf))
+	row = append(row, c.wrapPre...)
+	for _, id := range toks {
+		row = append(row, int64(id))
 	}
-	starts, truncated := windowStarts(n, c.info.WindowTokens, c.info.Stride, c.info.MaxWindows)
-	ids = make([][]int64, len(starts))
-	for i, s := range starts {
-		e := min(s+c.info.WindowTokens, n)
-		row := make([]int64, 0, len(c.wrapPre)+e-s+len(c.wrapSuf))
-		row = append(row, c.wrapPre...)
-		for _, id := range enc[s:e] {
-			row = append(row, int64(id))
-		}
-		ids[i] = append(row, c.wrapSuf...)
-	}
-	return ids, n, truncated, nil
+	return append(row, c.wrapSuf...)
 }
 
 // widen converts token ids to the model's int64 inputs.

@@ -493,8 +493,8 @@ func TestCloseWhileClassifying(t *testing.T) {
 	}
 }
 
-// TestWindowsFast: the ids-only path Windows takes for a wrapping post-processor cuts exactly the
-// windows of the general path (Encode, slice, PostProcess), on short, long and capped texts.
+// TestWindowsFast: the ids-only path Windows takes for a wrapping post-processor (wrapOK) cuts exactly
+// the windows of the general path (Encode, slice, PostProcess), on short, long and capped texts.
 func TestWindowsFast(t *testing.T) {
 	for _, dir := range []string{tinyDir, tinyTTDir} {
 		for _, maxWindows := range []int{0, 2} {
@@ -505,7 +505,7 @@ func TestWindowsFast(t *testing.T) {
 				}
 				texts := append(syntheticLines(40, 11), strings.Join(syntheticLines(12, 5), " ; "), "ünïcödé 日本語", " ")
 				for _, text := range texts {
-					fastIDs, fastN, fastTrunc, fastErr := c.windowsFast(text)
+					fastIDs, fastN, fastTrunc, fastErr := c.Windows(text)
 					c.wrapOK = false
 					ids, n, trunc, err := c.Windows(text)
 					c.wrapOK = true

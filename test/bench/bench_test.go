@@ -10,7 +10,6 @@
 package bench
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io/fs"
@@ -30,6 +29,7 @@ import (
 	"github.com/ttpscope/ttpscope/shared/classifier"
 	"github.com/ttpscope/ttpscope/shared/enrich"
 	"github.com/ttpscope/ttpscope/shared/normalize"
+	"github.com/ttpscope/ttpscope/test/bench/benchdata"
 )
 
 // Environment variables read by the benchmarks.
@@ -56,24 +56,27 @@ func chunkSize(b *testing.B) int {
 
 func loadLines(b *testing.B, chunk int) []string {
 	b.Helper()
-	f, err := os.Open("testdata/unique.txt")
+	lines, err := benchdata.Lines("testdata/unique.txt")
 	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	var lines []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-	}
-	if err := sc.Err(); err != nil {
 		b.Fatal(err)
 	}
 	if len(lines) < 4*chunk {
 		b.Fatalf("testdata/unique.txt has %d lines; want at least %d", len(lines), 4*chunk)
 	}
 	return lines
+}
+
+// rawPlans returns, per chunk of lines, the ORT batches Classify builds for it (BenchmarkRaw's input).
+func rawPlans(c *classifier.Classifier, lines []string, chunk int) [][][][]int64 {
+	plans := make([][][][]int64, len(lines)/chunk)
+	for k := range plans {
+		texts := make([]string, chunk)
+		for i, l := range lines[k*chunk : (k+1)*chunk] {
+			texts[i] = normalize.Text(l).Text
+		}
+		plans[k] = c.Batches(texts)
+	}
+	return plans
 }
 
 func modelFS() fs.FS {
@@ -152,15 +155,8 @@ func BenchmarkRaw(b *testing.B) {
 	for _, bs := range batchSizes {
 		b.Run(fmt.Sprintf("batch=%d", bs), func(b *testing.B) {
 			c := newClassifier(b, bs)
-			nchunks := len(lines) / chunk
-			plans := make([][][][]int64, nchunks)
-			for k := range plans {
-				texts := make([]string, chunk)
-				for i, l := range lines[k*chunk : (k+1)*chunk] {
-					texts[i] = normalize.Text(l).Text
-				}
-				plans[k] = c.Batches(texts)
-			}
+			plans := rawPlans(c, lines, chunk)
+			nchunks := len(plans)
 			ctx := context.Background()
 			var lat latencies
 			parallel(b, nchunks, chunk, func(k int) error {
@@ -290,14 +286,7 @@ func BenchmarkOverhead(b *testing.B) {
 	for _, bs := range batchSizes {
 		b.Run(fmt.Sprintf("batch=%d", bs), func(b *testing.B) {
 			c := newClassifier(b, bs)
-			plans := make([][][][]int64, nchunks)
-			for k := range plans {
-				texts := make([]string, chunk)
-				for i, l := range lines[k*chunk : (k+1)*chunk] {
-					texts[i] = normalize.Text(l).Text
-				}
-				plans[k] = c.Batches(texts)
-			}
+			plans := rawPlans(c, lines, chunk)
 			e, err := enrich.New(c, enrich.Options{CacheEntries: -1, Model: "bench"})
 			if err != nil {
 				b.Fatal(err)
@@ -339,9 +328,9 @@ func BenchmarkOverhead(b *testing.B) {
 				ratios = append(ratios, rawD.Seconds()/clfD.Seconds()*100)
 			}
 			b.Logf("ratios %.1f", ratios)
-			b.ReportMetric(medianOf(rawRates), "raw-records/s")
-			b.ReportMetric(medianOf(clfRates), "records/s")
-			b.ReportMetric(medianOf(ratios), "classify-%-of-raw")
+			b.ReportMetric(benchdata.Median(rawRates), "raw-records/s")
+			b.ReportMetric(benchdata.Median(clfRates), "records/s")
+			b.ReportMetric(benchdata.Median(ratios), "classify-%-of-raw")
 			b.ReportMetric(0, "ns/op") // one op is a set of rounds; the metrics above are what to read
 		})
 	}
@@ -370,16 +359,4 @@ func pass(chunks int, fn func(k int) error) (time.Duration, error) {
 	d := time.Since(start)
 	close(errs)
 	return d, <-errs
-}
-
-// medianOf returns the median of v (the mean of the middle two for an even count).
-func medianOf(v []float64) float64 {
-	s := slices.Sorted(slices.Values(v))
-	if len(s) == 0 {
-		return 0
-	}
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

@@ -1,12 +1,10 @@
 package harness
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,6 +13,7 @@ import (
 	"github.com/ttpscope/ttpscope/model"
 	"github.com/ttpscope/ttpscope/shared/classifier"
 	"github.com/ttpscope/ttpscope/shared/enrich"
+	"github.com/ttpscope/ttpscope/test/bench/benchdata"
 	"github.com/ttpscope/ttpscope/test/esfake"
 )
 
@@ -38,16 +37,9 @@ func benchLines(b *testing.B, unique bool) []string {
 		}
 		return out
 	}
-	f, err := os.Open(filepath.Join(repoRoot, "test/bench/testdata/unique.txt"))
+	out, err := benchdata.Lines(filepath.Join(repoRoot, "test/bench/testdata/unique.txt"))
 	if err != nil {
 		b.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		out = append(out, sc.Text())
 	}
 	for len(out) < benchChunks*benchPerChunk { // 4096 lines: the second half repeats the first
 		out = append(out, out[len(out)-4096])
@@ -217,20 +209,8 @@ func BenchmarkPluginOverhead(b *testing.B) {
 		overheads = append(overheads, (1-pr/cr)*100)
 	}
 	b.Logf("overheads %.1f", overheads)
-	b.ReportMetric(medianOf(pluginRates), "records/s")
-	b.ReportMetric(medianOf(classifyRates), "classify-records/s")
-	b.ReportMetric(medianOf(overheads), "overhead-%")
+	b.ReportMetric(benchdata.Median(pluginRates), "records/s")
+	b.ReportMetric(benchdata.Median(classifyRates), "classify-records/s")
+	b.ReportMetric(benchdata.Median(overheads), "overhead-%")
 	b.ReportMetric(0, "ns/op") // one op is a set of rounds; the metrics above are what to read
-}
-
-// medianOf returns the median of v (the mean of the middle two for an even count).
-func medianOf(v []float64) float64 {
-	s := slices.Sorted(slices.Values(v))
-	if len(s) == 0 {
-		return 0
-	}
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
