@@ -28,7 +28,7 @@ MODEL_FFN ?= 512
 MODEL_EPOCHS ?= 4
 MODEL_MAX_MINUTES ?= 0
 MODEL_THREADS ?= 2
-MODEL_VERSION ?= 0.2.0
+MODEL_VERSION ?= 0.3.0
 MODEL_TRAIN_FLAGS ?=
 
 # Threads: torch intra-op threads from --threads; OpenMP must wait passively on a shared machine.
@@ -46,9 +46,15 @@ model: model-train model-ngram
 model-data:
 	$(GO) run ./model/cmd/datagen -seed $(MODEL_SEED) -n $(MODEL_N) -holdout-frac $(MODEL_HOLDOUT) -out $(MODEL_DATA)
 
+# The tokenizer: with MODEL_TOKENIZER set (the default: the shipped one, trained by bpetrain on the
+# 0.2.0 corpus) that vocabulary is reused, so that models stay comparable and the tokenizer's golden
+# vectors stay valid; MODEL_TOKENIZER= trains a new one on the training split (MODEL_VOCAB tokens).
+MODEL_TOKENIZER ?= model/default/tokenizer.json
 model-tokenizer: model-data
-	$(GO) run ./model/cmd/encode -in $(MODEL_DATA) -corpus $(MODEL_WORK)/corpus.txt -corpus-splits train
-	$(GO) run ./model/cmd/bpetrain -in $(MODEL_WORK)/corpus.txt -vocab $(MODEL_VOCAB) -out $(MODEL_TOK)
+	@mkdir -p $(dir $(MODEL_TOK))
+	@if [ -n "$(MODEL_TOKENIZER)" ]; then cp $(MODEL_TOKENIZER) $(MODEL_TOK) && echo "tokenizer: $(MODEL_TOKENIZER)"; else \
+		$(GO) run ./model/cmd/encode -in $(MODEL_DATA) -corpus $(MODEL_WORK)/corpus.txt -corpus-splits train && \
+		$(GO) run ./model/cmd/bpetrain -in $(MODEL_WORK)/corpus.txt -vocab $(MODEL_VOCAB) -out $(MODEL_TOK); fi
 
 model-encode: model-tokenizer
 	$(GO) run ./model/cmd/encode -in $(MODEL_DATA) -tokenizer $(MODEL_TOK) -max-len $(MODEL_MAX_LEN) -out $(MODEL_ENC)
@@ -64,7 +70,7 @@ model-train: model-encode
 # CI smoke run: small data, tiny model, a few steps, export. Uses its own work dir.
 model-smoke:
 	$(MAKE) -f $(firstword $(filter %model.mk,$(MAKEFILE_LIST))) model \
-		MODEL_WORK=$(MODEL_WORK)/smoke MODEL_OUT=$(MODEL_WORK)/smoke/out MODEL_N=4000 MODEL_VOCAB=1000 \
+		MODEL_WORK=$(MODEL_WORK)/smoke MODEL_OUT=$(MODEL_WORK)/smoke/out MODEL_N=4000 MODEL_VOCAB=1000 MODEL_TOKENIZER= \
 		MODEL_MAX_LEN=64 MODEL_LAYERS=1 MODEL_HIDDEN=64 MODEL_HEADS=2 MODEL_FFN=128 MODEL_EPOCHS=30 \
 		MODEL_TRAIN_FLAGS="--max-steps 1500 --eval-every 300 --batch-size 32 --lr 2e-3 --min-val-f1 0.7"
 
