@@ -48,7 +48,10 @@ def parse_args(argv=None):
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--weight-decay", type=float, default=0.0)
     p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--site-fraction", type=float, default=0.25, help="share of each batch drawn from the site rows")
+    # 0.1 with 500 steps: with 0.25 and 300 steps, adapting 0.3.0 to a tool that looks like tampering
+    # also pulled real T1562 lines towards benign (replay test macro-F1 -0.007); 0.1/500 kept it
+    # within 0.003 and still silenced the tool (make adapt-check).
+    p.add_argument("--site-fraction", type=float, default=0.1, help="share of each batch drawn from the site rows")
     p.add_argument("--steps", type=int, default=300)
     p.add_argument("--eval-batch-size", type=int, default=256)
     p.add_argument("--threads", type=int, default=2)
