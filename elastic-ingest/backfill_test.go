@@ -59,8 +59,8 @@ func seedSource(t *testing.T, n int) backfillSeed {
 	return s
 }
 
-// runBackfillCmd runs `elastic-ingest backfill args...` and returns its error and stderr.
-func runBackfillCmd(ctx context.Context, t testing.TB, args ...string) (error, string) {
+// runBackfillCmd runs `elastic-ingest backfill args...` and returns its stderr and error.
+func runBackfillCmd(ctx context.Context, t testing.TB, args ...string) (string, error) {
 	t.Helper()
 	var errb bytes.Buffer
 	cmd := newBackfillCmd()
@@ -69,7 +69,7 @@ func runBackfillCmd(ctx context.Context, t testing.TB, args ...string) (error, s
 	cmd.SetErr(&errb)
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	err := cmd.ExecuteContext(ctx)
-	return err, errb.String()
+	return errb.String(), err
 }
 
 // ttpscopeOf returns the ttpscope object of a stored document.
@@ -86,7 +86,7 @@ func ttpscopeOf(t *testing.T, d esfake.Doc) map[string]any {
 func TestBackfillRealModelIntoDest(t *testing.T) {
 	const n = 120
 	s := seedSource(t, n)
-	err, stderr := runBackfillCmd(context.Background(), t, append(s.args, "--dest", s.dst, "--slices", "2", "--page-size", "25")...)
+	stderr, err := runBackfillCmd(context.Background(), t, append(s.args, "--dest", s.dst, "--slices", "2", "--page-size", "25")...)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
@@ -125,7 +125,7 @@ func TestBackfillCmdSlicesInPlaceAndResume(t *testing.T) {
 	// Three processes, one slice each, into dst.
 	for id := range 3 {
 		ck := filepath.Join(dir, fmt.Sprintf("ck%d.json", id))
-		if err, stderr := runBackfillCmd(context.Background(), t, append(s.args, "--dest", s.dst,
+		if stderr, err := runBackfillCmd(context.Background(), t, append(s.args, "--dest", s.dst,
 			"--slices", "3", "--slice-ids", fmt.Sprint(id), "--checkpoint", ck, "--page-size", "10")...); err != nil {
 			t.Fatalf("slice %d: %v\n%s", id, err, stderr)
 		}
@@ -147,11 +147,11 @@ func TestBackfillCmdSlicesInPlaceAndResume(t *testing.T) {
 	ck := filepath.Join(dir, "inplace.json")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // interrupted before the first page: nothing written, checkpoint-less exit
-	err, _ := runBackfillCmd(ctx, t, append(s.args, "--in-place", "--checkpoint", ck)...)
+	_, err := runBackfillCmd(ctx, t, append(s.args, "--in-place", "--checkpoint", ck)...)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted: %v", err)
 	}
-	if err, stderr := runBackfillCmd(context.Background(), t, append(s.args, "--in-place",
+	if stderr, err := runBackfillCmd(context.Background(), t, append(s.args, "--in-place",
 		"--checkpoint", ck, "--page-size", "20")...); err != nil {
 		t.Fatalf("in place: %v\n%s", err, stderr)
 	}
@@ -165,7 +165,7 @@ func TestBackfillCmdSlicesInPlaceAndResume(t *testing.T) {
 		}
 	}
 	// Without the checkpoint, a rerun reads everything and skips it all.
-	err, stderr := runBackfillCmd(context.Background(), t, append(s.args, "--in-place")...)
+	stderr, err := runBackfillCmd(context.Background(), t, append(s.args, "--in-place")...)
 	if err != nil || !strings.Contains(stderr, "skipped       90") || !strings.Contains(stderr, "written       0") {
 		t.Errorf("rerun: %v\n%s", err, stderr)
 	}
@@ -181,7 +181,7 @@ func TestBackfillCmdDeadLetterAndErrors(t *testing.T) {
 	dl := filepath.Join(t.TempDir(), "dead.jsonl")
 	// A real mapping error: the destination maps process as a keyword, every document has an object there.
 	s.tg.CreateIndex(t, s.dst, `{"mappings":{"properties":{"process":{"type":"keyword"}}}}`)
-	err, stderr := runBackfillCmd(context.Background(), t, append(s.args, "--dest", s.dst, "--dead-letter", dl)...)
+	stderr, err := runBackfillCmd(context.Background(), t, append(s.args, "--dest", s.dst, "--dead-letter", dl)...)
 	var pe *partialError
 	if !errors.As(err, &pe) || !strings.Contains(stderr, "dead-lettered 20") {
 		t.Fatalf("err %v\n%s", err, stderr)
@@ -212,7 +212,7 @@ func TestBackfillCmdDeadLetterAndErrors(t *testing.T) {
 		{[]string{"--source", "src", "--in-place", "--es-url", "localhost:9200"}, "--es-url"},
 		{[]string{"--source", "src", "--in-place", "--es-password", "x"}, "--es-user"},
 	} {
-		err, _ := runBackfillCmd(context.Background(), t, tc.args...)
+		_, err := runBackfillCmd(context.Background(), t, tc.args...)
 		var ue *usageError
 		if !errors.As(err, &ue) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err %v, want usage error with %q", tc.args, err, tc.want)
@@ -247,7 +247,7 @@ func BenchmarkBackfillCmd(b *testing.B) {
 	w.Close()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		err, stderr := runBackfillCmd(context.Background(), b, "--es-url", fake.URL(), "--source", "src",
+		stderr, err := runBackfillCmd(context.Background(), b, "--es-url", fake.URL(), "--source", "src",
 			"--dest", fmt.Sprintf("dst-%d", i), "--slices", "2", "--cache-size", "0", "--workers", "2")
 		if err != nil || fake.Count(fmt.Sprintf("dst-%d", i)) != n {
 			b.Fatalf("%v\n%s", err, stderr)

@@ -393,7 +393,6 @@ func (s *state) processPage(ctx context.Context, hits []hit) (pageCounts, error)
 	pc := pageCounts{read: int64(len(hits)), perClass: map[string]int64{}}
 	docs := make([]esbulk.Doc, 0, len(hits))
 	var recs []map[string]any
-	var recDoc []int
 	for _, h := range hits {
 		var src map[string]any
 		if err := json.Unmarshal(h.Source, &src); err != nil || src == nil {
@@ -421,7 +420,6 @@ func (s *state) processPage(ctx context.Context, hits []hit) (pageCounts, error)
 		}
 		d.Source = src
 		recs = append(recs, src)
-		recDoc = append(recDoc, len(docs))
 		docs = append(docs, d)
 	}
 	if len(recs) > 0 {

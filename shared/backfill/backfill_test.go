@@ -236,7 +236,7 @@ func TestSlicesAsSeparateProcesses(t *testing.T) {
 
 func TestInPlaceAndSkip(t *testing.T) {
 	f := seed(t, 120)
-	cfg, km := f.config(t, "m@1")
+	cfg, _ := f.config(t, "m@1")
 	cfg.Slices = 2
 	rep, err := Run(context.Background(), cfg)
 	if err != nil {
@@ -247,7 +247,7 @@ func TestInPlaceAndSkip(t *testing.T) {
 		t.Errorf("first run %+v", s)
 	}
 	// Again: everything is already enriched by m@1: nothing classified or written.
-	cfg, km = f.config(t, "m@1")
+	cfg, km := f.config(t, "m@1")
 	rep, err = Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -486,7 +486,7 @@ func (p *Proxy) serveBulk(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.log.Debug("bulk", "path", r.URL.Path, "items", rw.total, "forwarded", len(rw.fwdPos), "malformed", len(rw.local),
-		"enriched", len(rw.docs), "enrich_ms", rw.enrichMS.Milliseconds(), "status", resp.StatusCode,
+		"enriched", len(rw.docs), "enrich_ms", rw.enrichTime.Milliseconds(), "status", resp.StatusCode,
 		"took_ms", time.Since(start).Milliseconds())
 	p.writeBody(w, r, resp.StatusCode, h, respBody)
 }
@@ -536,7 +536,7 @@ func (p *Proxy) countDocs(rw *rewrite) {
 	if len(rw.docs) == 0 {
 		return
 	}
-	p.metrics.enrichDuration.Observe(rw.enrichMS.Seconds())
+	p.metrics.enrichDuration.Observe(rw.enrichTime.Seconds())
 	for _, d := range rw.docs {
 		status, _ := record.Lookup(d, p.opts.ResultKey+".status")
 		s, _ := status.(string)

@@ -827,7 +827,7 @@ func TestCompressUpstream(t *testing.T) {
 		tg.Authorize(req)
 		resp, err := client.Do(req)
 		if err != nil {
-			http.Error(w, err.Error(), 502)
+			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
 		defer resp.Body.Close()

@@ -20,14 +20,14 @@ type Enricher interface {
 
 // rewrite is a _bulk body after enrichment.
 type rewrite struct {
-	body     []byte                  // the body to forward upstream
-	total    int                     // items the client will get back
-	fwdPos   []int                   // the response position of each forwarded op, in order
-	local    map[int]json.RawMessage // items answered by the proxy itself, by response position
-	docs     []map[string]any        // the enriched index/create sources
-	actions  map[Action]int          // ops per action
-	enrichMS time.Duration           // time spent in the enricher
-	enrichOK bool                    // the enricher returned no error
+	body       []byte                  // the body to forward upstream
+	total      int                     // items the client will get back
+	fwdPos     []int                   // the response position of each forwarded op, in order
+	local      map[int]json.RawMessage // items answered by the proxy itself, by response position
+	docs       []map[string]any        // the enriched index/create sources
+	actions    map[Action]int          // ops per action
+	enrichTime time.Duration           // time spent in the enricher
+	enrichOK   bool                    // the enricher returned no error
 }
 
 // rewriteBulk enriches the index/create sources of ops and builds the body to forward. A source that is not
@@ -93,7 +93,7 @@ func rewriteBulk(ctx context.Context, body []byte, ops []Op, defIndex string, en
 			// Every record is still annotated (status error); it is forwarded, not lost.
 			rw.enrichOK = false
 		}
-		rw.enrichMS = time.Since(start)
+		rw.enrichTime = time.Since(start)
 		rw.docs = recs
 		for _, r := range refs {
 			b, err := encodeSource(ops[r.op].Source, r.rec, touched, r.hadOur)

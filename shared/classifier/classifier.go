@@ -331,7 +331,7 @@ func (o *Options) validate() error {
 		{"Stride", &o.Stride, 0},
 	} {
 		if *f.v < 0 {
-			return fmt.Errorf("Options.%s: %d is negative", f.name, *f.v)
+			return fmt.Errorf("classifier options: %s is %d, must not be negative", f.name, *f.v)
 		}
 		if *f.v == 0 {
 			*f.v = f.def

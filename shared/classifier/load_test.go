@@ -165,7 +165,7 @@ func TestLoadErrors(t *testing.T) {
 			want: []string{"Options.Stride 63 exceeds the 62 text tokens per window"}},
 		{name: "window too small", opts: Options{MaxTokens: 2},
 			want: []string{"window of 2 tokens leaves no room for text after 2 special tokens"}},
-		{name: "negative batch", opts: Options{BatchSize: -1}, want: []string{"Options.BatchSize: -1 is negative"}},
+		{name: "negative batch", opts: Options{BatchSize: -1}, want: []string{"classifier options: BatchSize is -1, must not be negative"}},
 		{name: "bad ORT library", opts: Options{ORTLibrary: "/nonexistent/" + ortenv.LibraryName},
 			want: []string{"/nonexistent/" + ortenv.LibraryName, "make ort"}},
 	}

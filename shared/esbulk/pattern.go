@@ -131,7 +131,7 @@ func ValidIndexName(name string) error {
 	case strings.ToLower(name) != name:
 		return fmt.Errorf("index name %q must be lowercase", name)
 	case strings.ContainsAny(name, "\\/*?\"<>| ,#:"):
-		return fmt.Errorf("index name %q must not contain \\ / * ? \" < > | space , # :", name)
+		return fmt.Errorf("index name %q must not contain a space or any of \\ / * ? \" < > | , # : characters", name)
 	case strings.HasPrefix(name, "-") || strings.HasPrefix(name, "_") || strings.HasPrefix(name, "+"):
 		return fmt.Errorf("index name %q must not start with - _ or +", name)
 	case len(name) > 255:

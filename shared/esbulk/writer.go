@@ -73,16 +73,6 @@ type Outcome struct {
 // a duplicate, dead-lettered or rejected.
 func (o Outcome) Done() bool { return o.Retryable == 0 }
 
-func (o *Outcome) add(b Outcome) {
-	o.Indexed += b.Indexed
-	o.Duplicates += b.Duplicates
-	o.DeadLettered += b.DeadLettered
-	o.Rejected += b.Rejected
-	o.Retryable += b.Retryable
-	o.Requests += b.Requests
-	o.Rounds = max(o.Rounds, b.Rounds)
-}
-
 // ErrIncomplete is wrapped by Write's error when documents are left
 // retryable.
 var ErrIncomplete = errors.New("documents left to retry")

@@ -119,7 +119,6 @@ type Server struct {
 	reqLog             []Request
 	logBase            int // sequence number of reqLog[0]
 	stats              Stats
-	uuidCounter        uint64
 	docOrder           int64
 }
 

@@ -49,19 +49,18 @@ func main() {
 
 // options are the training flags.
 type options struct {
-	cascadePass        float64
-	cascadeOut         string
-	ngramWeight        float64
-	data, out          string
-	seed               uint64
-	cfg                ngram.Config
-	epochs, patience   int
-	lr, l2             float64
-	stopOn             string
-	float16, quiet     bool
-	minTemp, maxTemp   float64
-	maxTrain, minDF    int
-	evalSplits, report []string
+	cascadePass      float64
+	cascadeOut       string
+	ngramWeight      float64
+	data, out        string
+	seed             uint64
+	cfg              ngram.Config
+	epochs, patience int
+	lr, l2           float64
+	stopOn           string
+	float16, quiet   bool
+	minTemp, maxTemp float64
+	maxTrain, minDF  int
 }
 
 // splits datagen writes, in the order they are read and reported.
