@@ -303,29 +303,21 @@ func BenchmarkOverhead(b *testing.B) {
 			classify := func(k int) error {
 				return e.Enrich(ctx, records(lines[k*chunk:(k+1)*chunk]))
 			}
-			var rawRates, clfRates, ratios []float64
+			count := float64(nchunks * chunk)
+			rate := func(fn func(k int) error) func() (float64, error) {
+				return func() (float64, error) {
+					d, err := benchdata.Pass(runtime.GOMAXPROCS(0), nchunks, fn)
+					return count / d.Seconds(), err
+				}
+			}
 			b.ResetTimer()
-			for n := range b.N * overheadRounds {
-				first, second := raw, classify
-				if n%2 == 1 {
-					first, second = classify, raw
-				}
-				d1, err := pass(nchunks, first)
-				if err != nil {
-					b.Fatal(err)
-				}
-				d2, err := pass(nchunks, second)
-				if err != nil {
-					b.Fatal(err)
-				}
-				rawD, clfD := d1, d2
-				if n%2 == 1 {
-					rawD, clfD = d2, d1
-				}
-				count := float64(nchunks * chunk)
-				rawRates = append(rawRates, count/rawD.Seconds())
-				clfRates = append(clfRates, count/clfD.Seconds())
-				ratios = append(ratios, rawD.Seconds()/clfD.Seconds()*100)
+			rawRates, clfRates, err := benchdata.Interleave(b.N*overheadRounds, rate(raw), rate(classify))
+			if err != nil {
+				b.Fatal(err)
+			}
+			ratios := make([]float64, len(rawRates))
+			for i := range ratios {
+				ratios[i] = clfRates[i] / rawRates[i] * 100
 			}
 			b.Logf("ratios %.1f", ratios)
 			b.ReportMetric(benchdata.Median(rawRates), "raw-records/s")
@@ -334,29 +326,4 @@ func BenchmarkOverhead(b *testing.B) {
 			b.ReportMetric(0, "ns/op") // one op is a set of rounds; the metrics above are what to read
 		})
 	}
-}
-
-// pass runs fn over every chunk index on GOMAXPROCS goroutines, as parallel does, and returns how long
-// the whole pass took.
-func pass(chunks int, fn func(k int) error) (time.Duration, error) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, runtime.GOMAXPROCS(0))
-	start := time.Now()
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := int(next.Add(1) - 1); k < chunks; k = int(next.Add(1) - 1) {
-				if err := fn(k); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	d := time.Since(start)
-	close(errs)
-	return d, <-errs
 }

@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/ttpscope/ttpscope/model"
 	"github.com/ttpscope/ttpscope/shared/classifier"
@@ -149,13 +146,13 @@ func BenchmarkPluginOverhead(b *testing.B) {
 	p.instance("bench", benchProps(true, map[string]string{"sink": "null"}))
 	p.flush("bench", "bench", benchWorkers, 5, 50, files...)
 	p.exit()
-	plugin := func() float64 {
+	plugin := func() (float64, error) {
 		r := runHarness(b, dir, &p)
 		g := r.line(b, "group bench ")
 		if field(b, g, "ok") != fmt.Sprint(len(files)) {
 			b.Fatalf("not every chunk delivered: %s\n%s", g, tail(r.stderr, 3000))
 		}
-		return float64(len(files)*benchPerChunk) / (fieldFloat(b, g, "ms") / 1000)
+		return float64(len(files)*benchPerChunk) / (fieldFloat(b, g, "ms") / 1000), nil
 	}
 
 	opts := classifier.Options{FS: model.Default()}
@@ -171,42 +168,26 @@ func BenchmarkPluginOverhead(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	classify := func() float64 {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		start := time.Now()
-		for range benchWorkers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for c := int(next.Add(1) - 1); c < benchChunks; c = int(next.Add(1) - 1) {
-					recs := make([]map[string]any, benchPerChunk)
-					for i := range recs {
-						n := c*benchPerChunk + i
-						recs[i] = map[string]any{"id": fmt.Sprintf("b-%d", n), "process": map[string]any{"command_line": lines[n]},
-							"host": map[string]any{"name": "ws-01"}}
-					}
-					if err := enr.Enrich(context.Background(), recs); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		return float64(benchChunks*benchPerChunk) / time.Since(start).Seconds()
+	classify := func() (float64, error) {
+		d, err := benchdata.Pass(benchWorkers, benchChunks, func(c int) error {
+			recs := make([]map[string]any, benchPerChunk)
+			for i := range recs {
+				n := c*benchPerChunk + i
+				recs[i] = map[string]any{"id": fmt.Sprintf("b-%d", n), "process": map[string]any{"command_line": lines[n]},
+					"host": map[string]any{"name": "ws-01"}}
+			}
+			return enr.Enrich(context.Background(), recs)
+		})
+		return float64(benchChunks*benchPerChunk) / d.Seconds(), err
 	}
 
-	var pluginRates, classifyRates, overheads []float64
-	for n := range b.N * pluginOverheadRounds {
-		var pr, cr float64
-		if n%2 == 0 {
-			pr, cr = plugin(), classify()
-		} else {
-			cr, pr = classify(), plugin()
-		}
-		pluginRates, classifyRates = append(pluginRates, pr), append(classifyRates, cr)
-		overheads = append(overheads, (1-pr/cr)*100)
+	pluginRates, classifyRates, err := benchdata.Interleave(b.N*pluginOverheadRounds, plugin, classify)
+	if err != nil {
+		b.Fatal(err)
+	}
+	overheads := make([]float64, len(pluginRates))
+	for i := range overheads {
+		overheads[i] = (1 - pluginRates[i]/classifyRates[i]) * 100
 	}
 	b.Logf("overheads %.1f", overheads)
 	b.ReportMetric(benchdata.Median(pluginRates), "records/s")

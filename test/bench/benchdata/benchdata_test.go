@@ -1,9 +1,11 @@
 package benchdata
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -40,5 +42,62 @@ func TestLines(t *testing.T) {
 	}
 	if _, err := Lines(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("a missing file was read")
+	}
+}
+
+func TestPass(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[int]int{}
+	if _, err := Pass(3, 10, func(k int) error {
+		mu.Lock()
+		defer mu.Unlock()
+		seen[k]++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 10 {
+		t.Errorf("chunks run: %v, want each of 0..9 once", seen)
+	}
+	for k, n := range seen {
+		if k < 0 || k > 9 || n != 1 {
+			t.Errorf("chunk %d ran %d times", k, n)
+		}
+	}
+	boom := errors.New("boom")
+	if _, err := Pass(2, 5, func(k int) error {
+		if k == 3 {
+			return boom
+		}
+		return nil
+	}); !errors.Is(err, boom) {
+		t.Errorf("Pass error = %v, want boom", err)
+	}
+}
+
+func TestInterleave(t *testing.T) {
+	var order []string
+	n := 0.0
+	step := func(name string) func() (float64, error) {
+		return func() (float64, error) {
+			order = append(order, name)
+			n++
+			return n, nil
+		}
+	}
+	as, bs, err := Interleave(3, step("a"), step("b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"a", "b", "b", "a", "a", "b"}; !slices.Equal(order, want) {
+		t.Errorf("order %v, want %v", order, want)
+	}
+	// Results stay with their measurement whatever the order: a ran 1st, 4th and 5th.
+	if !slices.Equal(as, []float64{1, 4, 5}) || !slices.Equal(bs, []float64{2, 3, 6}) {
+		t.Errorf("as %v bs %v", as, bs)
+	}
+	boom := errors.New("boom")
+	if _, _, err := Interleave(2, step("a"), func() (float64, error) { return 0, boom }); !errors.Is(err, boom) {
+		t.Errorf("Interleave error = %v, want boom", err)
 	}
 }
