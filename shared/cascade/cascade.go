@@ -8,8 +8,9 @@
 // on validation data so that at least a given share of attack lines (99.9% by default) still reaches the
 // transformer. Optionally (Config.NgramWeight) the texts that go on are scored by both stages, their
 // probabilities mixed: the n-gram model generalizes differently from the transformer, and the mixture
-// is better than either on held-out procedure families (see model/MODEL_CARD.md). A Classifier has the same Classify and Classes methods as classifier.Classifier and
-// classifier.Coalescer, so it slots into shared/enrich unchanged.
+// is better than either on held-out procedure families (see model/default/MODEL_CARD.md). A Classifier
+// has the same Classify and Classes methods as classifier.Classifier and classifier.Coalescer, so it
+// slots into shared/enrich unchanged.
 package cascade
 
 import (
@@ -112,11 +113,8 @@ func Load(fsys fs.FS, file string) (*ngram.Model, Config, error) {
 	if cfg.FirstStage == "" {
 		return nil, cfg, fmt.Errorf("cascade %s: no first_stage model", file)
 	}
-	if !(cfg.BenignThreshold > 0 && cfg.BenignThreshold <= 1) {
-		return nil, cfg, fmt.Errorf("cascade %s: benign_threshold %v: want 0 < t <= 1", file, cfg.BenignThreshold)
-	}
-	if !(cfg.NgramWeight >= 0 && cfg.NgramWeight < 1) {
-		return nil, cfg, fmt.Errorf("cascade %s: ngram_weight %v: want 0 <= w < 1", file, cfg.NgramWeight)
+	if err := cfg.check(); err != nil {
+		return nil, cfg, fmt.Errorf("cascade %s: %w", file, err)
 	}
 	name := path.Join(path.Dir(file), cfg.FirstStage)
 	f, err := fsys.Open(name)
@@ -134,7 +132,6 @@ func Load(fsys fs.FS, file string) (*ngram.Model, Config, error) {
 // New returns the cascade of first and second with cfg's threshold and weight (its FirstStage is not
 // read). Both must have the same classes, in the same order, one of them "benign".
 func New(first *ngram.Model, cfg Config, second Second) (*Classifier, error) {
-	threshold := cfg.BenignThreshold
 	if !slices.Equal(first.Classes(), second.Classes()) {
 		return nil, fmt.Errorf("cascade: first stage classes %v differ from the model's %v", first.Classes(), second.Classes())
 	}
@@ -142,14 +139,22 @@ func New(first *ngram.Model, cfg Config, second Second) (*Classifier, error) {
 	if benign < 0 {
 		return nil, errors.New(`cascade: no "benign" class`)
 	}
-	if !(threshold > 0 && threshold <= 1) {
-		return nil, fmt.Errorf("cascade: benign threshold %v: want 0 < t <= 1", threshold)
+	if err := cfg.check(); err != nil {
+		return nil, fmt.Errorf("cascade: %w", err)
 	}
-	if !(cfg.NgramWeight >= 0 && cfg.NgramWeight < 1) {
-		return nil, fmt.Errorf("cascade: n-gram weight %v: want 0 <= w < 1", cfg.NgramWeight)
+	return &Classifier{first: first, second: second, threshold: float32(cfg.BenignThreshold),
+		weight: float32(cfg.NgramWeight), benign: benign}, nil
+}
+
+// check validates the threshold and the weight (Load and New share it).
+func (c Config) check() error {
+	if !(c.BenignThreshold > 0 && c.BenignThreshold <= 1) {
+		return fmt.Errorf("benign_threshold %v: want 0 < t <= 1", c.BenignThreshold)
 	}
-	return &Classifier{first: first, second: second, threshold: float32(threshold), weight: float32(cfg.NgramWeight),
-		benign: benign}, nil
+	if !(c.NgramWeight >= 0 && c.NgramWeight < 1) {
+		return fmt.Errorf("ngram_weight %v: want 0 <= w < 1", c.NgramWeight)
+	}
+	return nil
 }
 
 // Classes returns the class names in output order.
