@@ -113,7 +113,7 @@ func benignFamiliesPriorWin() []Family {
 			`Import-Module SqlServer; Invoke-Sqlcmd -ServerInstance {{host}} -Database {{db}} -Query "SELECT COUNT(*) FROM dbo.{{word}}"`,
 			`Import-Module GroupPolicy; Get-GPO -All | Sort-Object ModificationTime -Descending | Select-Object -First 10`,
 			`Import-Module .\{{bxsyl}}.psm1; Invoke-{{bxsyl}}Report -Since (Get-Date).AddDays(-7)`, `Get-Module -ListAvailable {{bwmodule}}`,
-			`Remove-Module {{bwmodule}}`, `Install-Module {{bwmodule}} -Scope CurrentUser -Force`, `Update-Module {{bwmodule}}`, `Find-Module {{bwmodule}}`,
+			`Remove-Module {{ActiveDirectory|Az.Accounts|Az.Compute|dbatools|Pester|SqlServer|ImportExcel|{{word}}}}`, `Install-Module {{bwmodule}} -Scope CurrentUser -Force`, `Update-Module {{bwmodule}}`, `Find-Module {{bwmodule}}`,
 			`Import-Module DnsServer; Get-DnsServerZone -ComputerName {{host}}`, `Import-Module Hyper-V; Get-VM | Where-Object State -eq Running`),
 		bf("prior-ps-get-process", "windows", PS,
 			`Get-Process | Sort-Object CPU -Descending | Select-Object -First {{n}}`, `Get-Process {{bwapp}} | Select-Object Id, CPU, WorkingSet`,

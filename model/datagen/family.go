@@ -69,6 +69,16 @@ type Family struct {
 	// Clean disables noise and truncation (texts whose meaning depends on
 	// exact bytes, such as base64 a family builds itself).
 	Clean bool
+	// Weight scales how often the family is drawn against the others of its
+	// class (0 means 1).
+	Weight float64
+}
+
+func (f *Family) weight() float64 {
+	if f.Weight <= 0 {
+		return 1
+	}
+	return f.Weight
 }
 
 // core draws one text of the family before launchers and noise.
@@ -92,6 +102,9 @@ func Registry() []Family {
 	fs = append(fs, benignFamiliesMore()...)
 	fs = append(fs, benignFamiliesPriorWin()...)
 	fs = append(fs, benignFamiliesPriorUnix()...)
+	fs = append(fs, benignFamiliesDualword()...)
+	fs = append(fs, benignFamiliesRevert()...)
+	fs = append(fs, impairFamiliesMitigation()...)
 	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
 	return fs
 }

@@ -192,8 +192,12 @@ func GenerateFrom(ctx context.Context, fs []Family, cfg Config) ([]Record, Stats
 		}
 		rngs := make([]*rand.Rand, len(members))
 		misses := make([]int, len(members))
+		cum := make([]float64, len(members)) // cumulative weights
+		total := 0.0
 		for i, f := range members {
 			rngs[i] = rand.New(rand.NewPCG(cfg.Seed, hash64(f.Name)))
+			total += f.weight()
+			cum[i] = total
 		}
 		active := len(members)
 		for got := 0; got < targets[class] && active > 0; {
@@ -202,7 +206,7 @@ func GenerateFrom(ctx context.Context, fs []Family, cfg Config) ([]Record, Stats
 					return nil, st, err
 				}
 			}
-			i := main.IntN(len(members))
+			i := sort.SearchFloat64s(cum, main.Float64()*total)
 			if misses[i] > 200 {
 				continue
 			}

@@ -221,6 +221,29 @@ func TestHeldoutDependsOnSeed(t *testing.T) {
 // TestPolicy checks labelling decisions from POLICY.md on generated data:
 // each rule is a pattern over the dedupe key and the label every matching
 // text must carry. Each rule must match at least one text.
+// TestFamilyWeight checks that a family's Weight scales how often it is drawn
+// against the other families of its class.
+func TestFamilyWeight(t *testing.T) {
+	heavy := fam("benign/heavy", Benign, "any", Sh, `heavy {{hex32}}`)
+	heavy.Weight = 3
+	fs := []Family{
+		fam("benign/light", Benign, "any", Sh, `light {{hex32}}`), heavy,
+		fam("cred/x", T1003, "any", Sh, `x {{hex32}}`), fam("impair/y", T1562, "any", Sh, `y {{hex32}}`),
+		fam("token/z", T1134, "any", Sh, `z {{hex32}}`),
+	}
+	_, st, err := GenerateFrom(context.Background(), fs, Config{Seed: 9, N: 8000, HoldoutFrac: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	light, h := st.PerFamily["benign/light"], st.PerFamily["benign/heavy"]
+	if light+h != 4400 {
+		t.Fatalf("benign records %d + %d, want 4400", light, h)
+	}
+	if r := float64(h) / float64(light); r < 2.7 || r > 3.3 {
+		t.Errorf("heavy/light = %d/%d = %.2f, want about 3", h, light, r)
+	}
+}
+
 func TestPolicy(t *testing.T) {
 	recs, _ := generate(t, Config{Seed: 5, N: 60000, HoldoutFrac: -1, NoiseProb: 0.01, LaunchProb: 0.01})
 	rules := []struct {
@@ -261,6 +284,17 @@ func TestPolicy(t *testing.T) {
 		{`^printspoofer`, T1134, ""},
 		{`^invoke-tokenmanipulation`, T1134, ""},
 		{`sid::add`, T1134, ""},
+		{`^sysctl -w kernel\.randomize_va_space=0$`, T1562, ""},
+		{`^sysctl -w kernel\.randomize_va_space=2$`, Benign, ""},
+		{`^logman update trace "?[\w -]+"? --p `, T1562, ""},
+		{`^logman update trace "?[\w -]+"? -p `, Benign, ""},
+		{`^export histfile=(~|\$home)/\.\w+_history$`, Benign, ""},
+		{`^export histfile=/dev/null$`, T1562, ""},
+		{`^(reg|reg\.exe) delete "hklm\\software\\policies\\microsoft\\windows defender" /v disableantispyware /f$`, Benign, ""},
+		{`reg(\.exe)?"? add "[^"]*windows defender" /v disableantispyware /t reg_dword /d 1 /f$`, T1562, ""},
+		{`^(sudo )?systemctl stop ufw$`, T1562, ""},
+		{`^(sudo )?systemctl start ufw$`, Benign, ""},
+		{`^ufw delete \d+$`, Benign, ""},
 	}
 	for _, rule := range rules {
 		re := regexp.MustCompile(rule.pattern)

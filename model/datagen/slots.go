@@ -218,6 +218,8 @@ func newSlots() map[string]slotFunc {
 	addTokenSlotsMore(m)
 	addBenignSlotsMore(m)
 	addBenignSlotsPriorUnix(m)
+	addBenignSlotsDualword(m)
+	addBenignSlotsRevert(m)
 	addBenignSlotsPriorWin(m)
 	return m
 }
