@@ -1,5 +1,7 @@
 package datagen
 
+import "fmt"
+
 // Reversal families: the undo of a tampering step, written with the same keys,
 // values, sessions and files the T1562 families tamper with (POLICY.md rules 2
 // and 3). Each pairs with an attack family that differs only in the value, the
@@ -10,7 +12,40 @@ package datagen
 // Slots added here are prefixed "rv".
 
 // revertWeight is the sampling weight of the reversal families.
-const revertWeight = 2
+const revertWeight = 1
+
+// pairedImpair are the T1562 families the reversal families undo. They are
+// drawn pairedWeight times as often so that, key by key, the tampering value
+// is about as frequent as its undo: with the undo alone weighted up (0.4.0's
+// first try) the model learned "Autologger ... Start" or "logman update trace"
+// as benign whatever the value, and lost a third of its real T1562 recall.
+var pairedImpair = []string{
+	"impair/amsi-com-dll-hijack", "impair/defender-exclusions", "impair/defender-exclusions-registry",
+	"impair/defender-registry-disable", "impair/defender-registry-ps", "impair/defender-registry-ps-values",
+	"impair/defender-registry-remote-reg", "impair/defender-registry-stdregprov", "impair/etw-autologger-ps",
+	"impair/etw-complus-registry-env", "impair/etw-logman", "impair/etw-powershell", "impair/eventlog-disable",
+	"impair/firewall-policy-registry-ps", "impair/firewall-registry-off", "impair/history-disable",
+	"impair/history-disable-persistent", "impair/history-other-shells", "impair/linux-firewall-off",
+	"impair/linux-firewall-service-stop", "impair/sysmon-channel-registry", "impair/sysmon-uninstall",
+}
+
+const pairedWeight = 2
+
+// weightPaired sets pairedWeight on the pairedImpair families of fs.
+func weightPaired(fs []Family) error {
+	idx := make(map[string]int, len(fs))
+	for i, f := range fs {
+		idx[f.Name] = i
+	}
+	for _, name := range pairedImpair {
+		i, ok := idx[name]
+		if !ok {
+			return fmt.Errorf("paired family %s not in the registry", name)
+		}
+		fs[i].Weight = pairedWeight
+	}
+	return nil
+}
 
 func addBenignSlotsRevert(m map[string]slotFunc) {
 	// Registry values whose presence (set by an attacker) switches a defense
