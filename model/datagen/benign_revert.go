@@ -7,9 +7,9 @@ import "fmt"
 // and 3). Each pairs with an attack family that differs only in the value, the
 // verb or one flag (`/d 0` against `/d 1`, `--p` against `-p`, `/dev/null`
 // against a history file, deleting the tampered value against setting it), so
-// the model has to learn that the value decides, not the key. They are
-// weighted up because each of them stands against many attack templates.
-// Slots added here are prefixed "rv".
+// the model has to learn that the value decides, not the key. Registry
+// values are paired in paired_reg.go, where both sides share every surface
+// form. Slots added here are prefixed "rv".
 
 // revertWeight is the sampling weight of the reversal families.
 const revertWeight = 1
@@ -48,60 +48,6 @@ func weightPaired(fs []Family) error {
 }
 
 func addBenignSlotsRevert(m map[string]slotFunc) {
-	// Registry values whose presence (set by an attacker) switches a defense
-	// off, so deleting them restores the default.
-	m["rvkeyval"] = oneOf(
-		`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender" /v {{DisableAntiSpyware|DisableAntiVirus|DisableRoutinelyTakingAction|ServiceKeepAlive|DisableLocalAdminMerge}}`,
-		`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Real-Time Protection" /v {{DisableRealtimeMonitoring|DisableBehaviorMonitoring|DisableOnAccessProtection|DisableScanOnRealtimeEnable|DisableIOAVProtection}}`,
-		`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Spynet" /v {{SpynetReporting|SubmitSamplesConsent|DisableBlockAtFirstSeen}}`,
-		`HKLM\SOFTWARE\Policies\Microsoft\WindowsFirewall\{{DomainProfile|StandardProfile|PublicProfile|PrivateProfile}}" /v {{EnableFirewall|DisableNotifications|DoNotAllowExceptions}}`,
-		`HKLM\SOFTWARE\Microsoft\.NETFramework" /v ETWEnabled`,
-		`HKLM\SOFTWARE\Wow6432Node\Microsoft\.NETFramework" /v ETWEnabled`,
-		`HKCU\Environment" /v COMPlus_ETWEnabled`,
-		`HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment" /v COMPlus_ETWEnabled`,
-		`HKCU\Software\Microsoft\Windows Script\Settings" /v AmsiEnable`,
-		`HKLM\SOFTWARE\Microsoft\Windows Script\Settings" /v AmsiEnable`,
-		`HKLM\SOFTWARE\Policies\Microsoft\Windows\System" /v EnableSmartScreen`,
-		`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender Security Center\Notifications" /v {{DisableNotifications|DisableEnhancedNotifications}}`,
-		`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\UX Configuration" /v Notification_Suppress`,
-		`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Exclusions\Paths" /v "{{exclpath}}"`,
-		`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Exclusions\Processes" /v "{{exclproc}}"`,
-		`HKLM\SOFTWARE\Microsoft\Windows Defender\Exclusions\Extensions" /v "{{exclext}}"`,
-	)
-	// The same values in PowerShell's form: path and -Name.
-	m["rvpskv"] = oneOf(
-		`"HKLM:\SOFTWARE\Policies\Microsoft\Windows Defender" -Name {{DisableAntiSpyware|DisableAntiVirus|DisableRoutinelyTakingAction}}`,
-		`"HKLM:\SOFTWARE\Policies\Microsoft\Windows Defender\Real-Time Protection" -Name {{DisableRealtimeMonitoring|DisableBehaviorMonitoring|DisableOnAccessProtection|DisableIOAVProtection}}`,
-		`"HKLM:\SOFTWARE\Policies\Microsoft\WindowsFirewall\{{DomainProfile|StandardProfile|PublicProfile}}" -Name EnableFirewall`,
-		`HKCU:\Environment -Name COMPlus_ETWEnabled`,
-		`"HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager\Environment" -Name COMPlus_ETWEnabled`,
-		`"HKLM:\SOFTWARE\Microsoft\.NETFramework" -Name ETWEnabled`,
-		`"HKCU:\Software\Microsoft\Windows Script\Settings" -Name AmsiEnable`,
-		`"HKLM:\SOFTWARE\Policies\Microsoft\Windows\System" -Name EnableSmartScreen`,
-		`"HKLM:\SOFTWARE\Policies\Microsoft\Windows Defender\Exclusions\Paths" -Name "{{exclpath}}"`,
-	)
-	// Registry values that enable a defense, with the protective value.
-	m["rvon"] = oneOf(
-		`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender" /v {{DisableAntiSpyware|DisableAntiVirus}} /t REG_DWORD /d 0`,
-		`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Real-Time Protection" /v {{DisableRealtimeMonitoring|DisableBehaviorMonitoring|DisableIOAVProtection}} /t REG_DWORD /d 0`,
-		`HKLM\SOFTWARE\Policies\Microsoft\WindowsFirewall\{{DomainProfile|StandardProfile|PublicProfile}}" /v EnableFirewall /t REG_DWORD /d 1`,
-		`HKLM\SYSTEM\CurrentControlSet\Control\WMI\Autologger\{{etwsession}}" /v Start /t REG_DWORD /d 1`,
-		`HKLM\SYSTEM\CurrentControlSet\Control\WMI\Autologger\{{etwsession}}\{{bguid}}" /v Enabled /t REG_DWORD /d 1`,
-		`HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WINEVT\Channels\{{Microsoft-Windows-PowerShell/Operational|Microsoft-Windows-Sysmon/Operational|Microsoft-Windows-TaskScheduler/Operational|Microsoft-Windows-WMI-Activity/Operational}}" /v Enabled /t REG_DWORD /d 1`,
-		`HKLM\SOFTWARE\Microsoft\.NETFramework" /v ETWEnabled /t REG_DWORD /d 1`,
-		`HKCU\Software\Microsoft\Windows Script\Settings" /v AmsiEnable /t REG_DWORD /d 1`,
-		`HKLM\SOFTWARE\Policies\Microsoft\Windows\PowerShell\ScriptBlockLogging" /v EnableScriptBlockLogging /t REG_DWORD /d 1`,
-		`HKLM\SYSTEM\CurrentControlSet\Services\{{EventLog|WinDefend|Sysmon64|SysmonDrv|MpsSvc|Sense}}" /v Start /t REG_DWORD /d {{2|2|0}}`,
-	)
-	m["rvpson"] = oneOf(
-		`"HKLM:\System\CurrentControlSet\Control\WMI\Autologger\{{etwsession}}" -Name Start -Value 1`,
-		`"HKLM:\System\CurrentControlSet\Control\WMI\Autologger\{{etwsession}}\{{bguid}}" -Name Enabled -Value 1`,
-		`"HKLM:\SOFTWARE\Policies\Microsoft\Windows Defender" -Name DisableAntiSpyware -Value 0`,
-		`"HKLM:\SOFTWARE\Policies\Microsoft\Windows Defender\Real-Time Protection" -Name {{DisableRealtimeMonitoring|DisableBehaviorMonitoring}} -Value 0`,
-		`"HKLM:\SOFTWARE\Policies\Microsoft\WindowsFirewall\{{DomainProfile|StandardProfile|PublicProfile}}" -Name EnableFirewall -Value 1`,
-		`"HKLM:\SOFTWARE\Policies\Microsoft\Windows\PowerShell\ScriptBlockLogging" -Name EnableScriptBlockLogging -Value 1`,
-		`"HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\WINEVT\Channels\Microsoft-Windows-PowerShell/Operational" -Name Enabled -Value 1`,
-	)
 	m["rvsysmon"] = oneOf(`sysmon`, `sysmon64`, `Sysmon.exe`, `Sysmon64.exe`,
 		`C:\Sysinternals\Sysmon{{|64}}.exe`, `"%ProgramFiles%\Sysmon\Sysmon64.exe"`, `"C:\Program Files\Sysinternals\Sysmon64.exe"`,
 		`\\{{host}}\NETLOGON\Sysmon\Sysmon64.exe`, `%SystemRoot%\Sysmon64.exe`, `C:\ProgramData\chocolatey\bin\Sysmon64.exe`,
@@ -118,18 +64,6 @@ func rf(name, platform string, shell Shell, templates ...string) Family {
 
 func benignFamiliesRevert() []Family {
 	return []Family{
-		rf("reg-value-delete", "windows", Cmd,
-			`{{reg}} delete "{{rvkeyval}} /f`, `{{reg}} delete "{{rvkeyval}}`, `{{reg}} query "{{rvkeyval}} && {{reg}} delete "{{rvkeyval}} /f`),
-		rf("ps-value-remove", "windows", PS,
-			`Remove-ItemProperty -Path {{rvpskv}}`, `Remove-ItemProperty -Path {{rvpskv}} -Force`,
-			`Remove-ItemProperty -Path {{rvpskv}} -ErrorAction {{Ignore|SilentlyContinue}}`, `Remove-ItemProperty {{rvpskv}} -Force -ErrorAction Ignore`,
-			`[Environment]::SetEnvironmentVariable('COMPlus_ETWEnabled', $null, '{{Machine|User|Process}}')`, `Remove-Item Env:\COMPlus_ETWEnabled{{| -ErrorAction Ignore}}`,
-			`Clear-ItemProperty -Path {{rvpskv}}`),
-		rf("reg-value-restore", "windows", Cmd,
-			`{{reg}} add "{{rvon}} /f`, `{{reg}} add "{{rvon}}`),
-		rf("ps-value-restore", "windows", PS,
-			`Set-ItemProperty -Path {{rvpson}}`, `Set-ItemProperty -Path {{rvpson}} -Force`, `New-ItemProperty -Path {{rvpson}} -PropertyType {{DWord|DWORD}} -Force`,
-			`New-ItemProperty -Path {{rvpson}} -PropertyType DWord -Force | Out-Null`, `Set-ItemProperty {{rvpson}} -Type DWord`),
 		rf("etw-provider-restore", "windows", Cmd,
 			`logman update trace {{etwsession}} -p {{etwprov}} -ets`, `logman update trace "{{etwsession}}" -p "{{etwprov}}" -ets`,
 			`logman update trace "{{etwsession}}" -p "{{etwprov}}" 0xffffffffffffffff 0xff -ets`, `logman update trace {{etwsession}} -p {{bguid}} -ets`,
@@ -168,7 +102,8 @@ func benignFamiliesRevert() []Family {
 			`$excl | ForEach-Object { Remove-MpPreference -ExclusionPath $_ }`, `foreach ($p in $paths) { Remove-MpPreference -ExclusionPath $p }`,
 			`Remove-MpPreference -ExclusionProcess "{{exclproc}}"`, `Remove-MpPreference -ExclusionPath "{{exclpath}}" -Force`,
 			`(Get-MpPreference).ExclusionPath | % { Remove-MpPreference -ExclusionPath $_ }`, `Remove-MpPreference -ExclusionExtension ".{{word}}"`,
-			`Remove-MpPreference -ThreatIDDefaultAction_Ids {{num}}{{num}}`, `Remove-MpPreference -ControlledFolderAccessAllowedApplications "{{exclproc}}"`),
+			`Remove-MpPreference -ThreatIDDefaultAction_Ids {{num}}{{num}}`,
+			`reg delete "HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Exclusions\{{Paths|Processes|Extensions}}" /v "{{exclpath}}" /f`, `Remove-MpPreference -ControlledFolderAccessAllowedApplications "{{exclproc}}"`),
 		rf("com-registration-cleanup", "windows", Cmd,
 			`{{reg}} delete HKCU\Software\Classes\CLSID\{{bguid}}\InProcServer32 /f`, `{{reg}} delete "HKCU\Software\Classes\CLSID\{{bguid}}" /f`,
 			`{{reg}} delete HKCU\Software\Classes\CLSID\{fdb00e52-a214-4aa1-8fba-4357bb0072ec}\InProcServer32 /f`,
