@@ -295,6 +295,11 @@ func TestPolicy(t *testing.T) {
 		{`^(sudo )?systemctl stop ufw$`, T1562, ""},
 		{`^(sudo )?systemctl start ufw$`, Benign, ""},
 		{`^ufw delete \d+$`, Benign, ""},
+		{`/v etwenabled /t reg_dword /d 0`, T1562, ""},
+		{`/v etwenabled /t reg_dword /d 1`, Benign, ""},
+		{`autologger\\[^"]+"? -name start -value 0`, T1562, ""},
+		{`autologger\\[^"]+"? -name start -value 1`, Benign, ""},
+		{`^remove-itemproperty -path "?hkcu:\\environment"? -name complus_etwenabled`, Benign, ""},
 	}
 	for _, rule := range rules {
 		re := regexp.MustCompile(rule.pattern)
