@@ -1,7 +1,5 @@
 package datagen
 
-import "fmt"
-
 // Reversal families: the undo of a tampering step, written with the same keys,
 // values, sessions and files the T1562 families tamper with (POLICY.md rules 2
 // and 3). Each pairs with an attack family that differs only in the value, the
@@ -11,41 +9,13 @@ import "fmt"
 // values are paired in paired_reg.go, where both sides share every surface
 // form. Slots added here are prefixed "rv".
 
-// revertWeight is the sampling weight of the reversal families.
-const revertWeight = 1
-
-// pairedImpair are the T1562 families the reversal families undo. They are
-// drawn pairedWeight times as often so that, key by key, the tampering value
-// is about as frequent as its undo: with the undo alone weighted up (0.4.0's
-// first try) the model learned "Autologger ... Start" or "logman update trace"
-// as benign whatever the value, and lost a third of its real T1562 recall.
-var pairedImpair = []string{
-	"impair/amsi-com-dll-hijack", "impair/defender-exclusions", "impair/defender-exclusions-registry",
-	"impair/defender-registry-disable", "impair/defender-registry-ps", "impair/defender-registry-ps-values",
-	"impair/defender-registry-remote-reg", "impair/defender-registry-stdregprov", "impair/etw-autologger-ps",
-	"impair/etw-complus-registry-env", "impair/etw-logman", "impair/etw-powershell", "impair/eventlog-disable",
-	"impair/firewall-policy-registry-ps", "impair/firewall-registry-off", "impair/history-disable",
-	"impair/history-disable-persistent", "impair/history-other-shells", "impair/linux-firewall-off",
-	"impair/linux-firewall-service-stop", "impair/sysmon-channel-registry", "impair/sysmon-uninstall",
-}
-
+// pairedWeight is the sampling weight of the T1562 families the reversal
+// families undo (set where each is defined), so that, key by key, the
+// tampering value is about as frequent as its undo: with the undo alone
+// weighted up (0.4.0's first try) the model learned "Autologger ... Start" or
+// "logman update trace" as benign whatever the value, and lost a third of its
+// real T1562 recall.
 const pairedWeight = 2
-
-// weightPaired sets pairedWeight on the pairedImpair families of fs.
-func weightPaired(fs []Family) error {
-	idx := make(map[string]int, len(fs))
-	for i, f := range fs {
-		idx[f.Name] = i
-	}
-	for _, name := range pairedImpair {
-		i, ok := idx[name]
-		if !ok {
-			return fmt.Errorf("paired family %s not in the registry", name)
-		}
-		fs[i].Weight = pairedWeight
-	}
-	return nil
-}
 
 func addBenignSlotsRevert(m map[string]slotFunc) {
 	m["rvsysmon"] = oneOf(`sysmon`, `sysmon64`, `Sysmon.exe`, `Sysmon64.exe`,
@@ -59,7 +29,7 @@ func addBenignSlotsRevert(m map[string]slotFunc) {
 }
 
 func rf(name, platform string, shell Shell, templates ...string) Family {
-	return weighted(revertWeight, bf("revert-"+name, platform, shell, templates...))
+	return bf("revert-"+name, platform, shell, templates...)
 }
 
 func benignFamiliesRevert() []Family {
@@ -146,12 +116,12 @@ func impairFamiliesMitigation() []Family {
 			`{{reg}} add "HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Memory Management" /v MoveImages /t REG_DWORD /d 0 /f`,
 			`{{reg}} add "HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\kernel" /v DisableExceptionChainValidation /t REG_DWORD /d 1 /f`,
 			`powershell Set-ProcessMitigation -System -Disable DEP,SEHOP,ForceRelocateImages,BottomUp,HighEntropy`),
-		fam("impair/linux-firewall-service-stop", c, "linux", Sh,
+		weighted(pairedWeight, fam("impair/linux-firewall-service-stop", c, "linux", Sh,
 			`{{sudo |}}systemctl {{stop|disable|disable --now|mask|mask --now|kill}} {{ufw|firewalld|iptables|ip6tables|nftables|netfilter-persistent|shorewall|csf|lfd}}{{|.service}}`,
 			`{{sudo |}}service {{ufw|firewalld|iptables|ip6tables|nftables|netfilter-persistent|shorewall|csf}} stop`,
 			`/etc/init.d/{{ufw|iptables|netfilter-persistent|shorewall}} stop`, `rc-service {{iptables|ip6tables|nftables|ufw}} stop`,
 			`{{sudo |}}systemctl stop ufw; {{sudo |}}systemctl status ufw`, `chkconfig {{iptables|ip6tables|firewalld}} off`,
-			`update-rc.d {{ufw|iptables}} disable`, `rc-update del {{iptables|nftables}} default`, `csf -x`, `csf -f && csf -x`),
+			`update-rc.d {{ufw|iptables}} disable`, `rc-update del {{iptables|nftables}} default`, `csf -x`, `csf -f && csf -x`)),
 	}
 }
 

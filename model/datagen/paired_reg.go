@@ -15,33 +15,32 @@ import "strings"
 
 // regSetting is one registry value that controls a defense.
 type regSetting struct {
-	key   string // reg.exe form, may contain {{slots}}
-	name  string
-	typ   string // REG_DWORD or REG_SZ
-	off   string // the value that impairs the defense
-	on    string // a protective value; "" when only deleting restores it
-	psTyp string // New-ItemProperty -PropertyType
+	key  string // reg.exe form, may contain {{slots}}
+	name string
+	typ  string // REG_DWORD or REG_SZ
+	off  string // the value that impairs the defense
+	on   string // a protective value; "" when only deleting restores it
 }
 
 var regSettings = []regSetting{
-	{`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender`, "{{DisableAntiSpyware|DisableAntiVirus|DisableRoutinelyTakingAction}}", "REG_DWORD", "1", "0", "DWord"},
-	{`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender`, "ServiceKeepAlive", "REG_DWORD", "0", "1", "DWord"},
-	{`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Real-Time Protection`, "{{DisableRealtimeMonitoring|DisableBehaviorMonitoring|DisableOnAccessProtection|DisableScanOnRealtimeEnable|DisableIOAVProtection}}", "REG_DWORD", "1", "0", "DWord"},
-	{`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Spynet`, "SpynetReporting", "REG_DWORD", "0", "{{1|2}}", "DWord"},
-	{`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Spynet`, "SubmitSamplesConsent", "REG_DWORD", "2", "{{1|3}}", "DWord"},
-	{`HKLM\SOFTWARE\Policies\Microsoft\WindowsFirewall\{{DomainProfile|StandardProfile|PublicProfile|PrivateProfile}}`, "EnableFirewall", "REG_DWORD", "0", "1", "DWord"},
-	{`HKLM\SOFTWARE\{{|Wow6432Node\}}Microsoft\.NETFramework`, "ETWEnabled", "REG_DWORD", "0", "1", "DWord"},
-	{`{{HKCU\Environment|HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment}}`, "COMPlus_ETWEnabled", "REG_SZ", "0", "", "String"},
-	{`{{HKCU|HKLM}}\Software\Microsoft\Windows Script\Settings`, "AmsiEnable", "REG_DWORD", "0", "1", "DWord"},
-	{`HKLM\SYSTEM\CurrentControlSet\Control\WMI\Autologger\{{etwsession}}`, "Start", "REG_DWORD", "0", "1", "DWord"},
-	{`HKLM\SYSTEM\CurrentControlSet\Control\WMI\Autologger\{{etwsession}}\{{bguid}}`, "Enabled", "REG_DWORD", "0", "1", "DWord"},
-	{`HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WINEVT\Channels\{{Microsoft-Windows-PowerShell/Operational|Microsoft-Windows-Sysmon/Operational|Microsoft-Windows-TaskScheduler/Operational|Microsoft-Windows-WMI-Activity/Operational|Microsoft-Windows-Windows Defender/Operational}}`, "Enabled", "REG_DWORD", "0", "1", "DWord"},
-	{`HKLM\SOFTWARE\Policies\Microsoft\Windows\PowerShell\ScriptBlockLogging`, "EnableScriptBlockLogging", "REG_DWORD", "0", "1", "DWord"},
-	{`HKLM\SOFTWARE\Policies\Microsoft\Windows\PowerShell\ModuleLogging`, "EnableModuleLogging", "REG_DWORD", "0", "1", "DWord"},
-	{`HKLM\SOFTWARE\Policies\Microsoft\Windows\PowerShell\Transcription`, "EnableTranscripting", "REG_DWORD", "0", "1", "DWord"},
-	{`HKLM\SOFTWARE\Policies\Microsoft\Windows\System`, "EnableSmartScreen", "REG_DWORD", "0", "1", "DWord"},
-	{`HKLM\SYSTEM\CurrentControlSet\Services\{{WinDefend|Sense|WdNisSvc|EventLog|MpsSvc|Sysmon64|SysmonDrv|SecurityHealthService|wscsvc}}`, "Start", "REG_DWORD", "4", "{{2|3}}", "DWord"},
-	{`HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Memory Management`, "MoveImages", "REG_DWORD", "0", "", "DWord"},
+	{`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender`, "{{DisableAntiSpyware|DisableAntiVirus|DisableRoutinelyTakingAction}}", "REG_DWORD", "1", "0"},
+	{`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender`, "ServiceKeepAlive", "REG_DWORD", "0", "1"},
+	{`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Real-Time Protection`, "{{DisableRealtimeMonitoring|DisableBehaviorMonitoring|DisableOnAccessProtection|DisableScanOnRealtimeEnable|DisableIOAVProtection}}", "REG_DWORD", "1", "0"},
+	{`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Spynet`, "SpynetReporting", "REG_DWORD", "0", "{{1|2}}"},
+	{`HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Spynet`, "SubmitSamplesConsent", "REG_DWORD", "2", "{{1|3}}"},
+	{`HKLM\SOFTWARE\Policies\Microsoft\WindowsFirewall\{{DomainProfile|StandardProfile|PublicProfile|PrivateProfile}}`, "EnableFirewall", "REG_DWORD", "0", "1"},
+	{`HKLM\SOFTWARE\{{|Wow6432Node\}}Microsoft\.NETFramework`, "ETWEnabled", "REG_DWORD", "0", "1"},
+	{`{{HKCU\Environment|HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment}}`, "COMPlus_ETWEnabled", "REG_SZ", "0", ""},
+	{`{{HKCU|HKLM}}\Software\Microsoft\Windows Script\Settings`, "AmsiEnable", "REG_DWORD", "0", "1"},
+	{`HKLM\SYSTEM\CurrentControlSet\Control\WMI\Autologger\{{etwsession}}`, "Start", "REG_DWORD", "0", "1"},
+	{`HKLM\SYSTEM\CurrentControlSet\Control\WMI\Autologger\{{etwsession}}\{{bguid}}`, "Enabled", "REG_DWORD", "0", "1"},
+	{`HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WINEVT\Channels\{{Microsoft-Windows-PowerShell/Operational|Microsoft-Windows-Sysmon/Operational|Microsoft-Windows-TaskScheduler/Operational|Microsoft-Windows-WMI-Activity/Operational|Microsoft-Windows-Windows Defender/Operational}}`, "Enabled", "REG_DWORD", "0", "1"},
+	{`HKLM\SOFTWARE\Policies\Microsoft\Windows\PowerShell\ScriptBlockLogging`, "EnableScriptBlockLogging", "REG_DWORD", "0", "1"},
+	{`HKLM\SOFTWARE\Policies\Microsoft\Windows\PowerShell\ModuleLogging`, "EnableModuleLogging", "REG_DWORD", "0", "1"},
+	{`HKLM\SOFTWARE\Policies\Microsoft\Windows\PowerShell\Transcription`, "EnableTranscripting", "REG_DWORD", "0", "1"},
+	{`HKLM\SOFTWARE\Policies\Microsoft\Windows\System`, "EnableSmartScreen", "REG_DWORD", "0", "1"},
+	{`HKLM\SYSTEM\CurrentControlSet\Services\{{WinDefend|Sense|WdNisSvc|EventLog|MpsSvc|Sysmon64|SysmonDrv|SecurityHealthService|wscsvc}}`, "Start", "REG_DWORD", "4", "{{2|3}}"},
+	{`HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Memory Management`, "MoveImages", "REG_DWORD", "0", ""},
 }
 
 // psKey turns a reg.exe key into a PowerShell registry-provider path.
@@ -52,6 +51,14 @@ func psKey(k string) string {
 		}
 	}
 	return k
+}
+
+// psType is New-ItemProperty's -PropertyType for a reg.exe value type.
+func psType(typ string) string {
+	if typ == "REG_SZ" {
+		return "String"
+	}
+	return "DWord"
 }
 
 // regCmd writes name = value under key with reg.exe.
@@ -112,7 +119,7 @@ func pairedReg(attack, ps bool) func(s *sample) string {
 			val = s.expand(st.on)
 		}
 		if ps {
-			return regPS(s, key, name, st.psTyp, val)
+			return regPS(s, key, name, psType(st.typ), val)
 		}
 		return regCmd(s, key, name, st.typ, val)
 	}
