@@ -28,7 +28,10 @@ MODEL_FFN ?= 512
 MODEL_EPOCHS ?= 4
 MODEL_MAX_MINUTES ?= 0
 MODEL_THREADS ?= 2
-MODEL_VERSION ?= 0.4.0
+# cpu (reproducible: the default model is rebuilt bit for bit) or cuda (a GPU: minutes instead of ~25, but
+# another GPU or torch gives other weights; evaluation, calibration and export still run on the CPU).
+MODEL_DEVICE ?= cpu
+MODEL_VERSION ?= 0.5.0
 MODEL_TRAIN_FLAGS ?=
 
 # Threads: torch intra-op threads from --threads; OpenMP must wait passively on a shared machine.
@@ -63,6 +66,7 @@ model-train: model-encode
 	$(MODEL_ENV) $(PYTHON) model/train.py --data $(MODEL_ENC) --tokenizer $(MODEL_TOK) --out $(MODEL_OUT) \
 		--layers $(MODEL_LAYERS) --hidden $(MODEL_HIDDEN) --heads $(MODEL_HEADS) --ffn $(MODEL_FFN) \
 		--epochs $(MODEL_EPOCHS) --max-minutes $(MODEL_MAX_MINUTES) --threads $(MODEL_THREADS) --seed $(MODEL_SEED) --version $(MODEL_VERSION) \
+		--device $(MODEL_DEVICE) \
 		$(MODEL_TRAIN_FLAGS)
 	@if [ -f "$(ORT_LIBRARY)" ]; then $(GO) run ./model/cmd/onnxverify -model $(MODEL_OUT) -ort "$(ORT_LIBRARY)"; \
 	else echo "model: ONNX Runtime library not found (ORT_LIBRARY), skipping onnxverify"; fi

@@ -28,6 +28,8 @@ import time
 # set before torch loads its OpenMP runtime.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# Deterministic cuBLAS when training on a GPU (--device cuda); must be set before CUDA starts.
+os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -69,6 +71,15 @@ def parse_args(argv=None):
     p.add_argument("--val-limit", type=int, default=0, help="evaluate on at most N validation rows during training (0: all)")
     p.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"],
+                   help="where to train (auto: cuda when available); evaluation, calibration and export "
+                        "always run on the CPU so that a GPU run exports the same way")
+    p.add_argument("--weights-only", action="store_true",
+                   help="after training write only weights.npz and training_log.json (no evaluation, "
+                        "calibration or export: finish elsewhere with --init-weights and --epochs 0)")
+    p.add_argument("--init-weights", default="",
+                   help="start from these weights (pytorch_model.bin from --save-torch, or .npz of the same "
+                        "names); with --epochs 0 the weights are only calibrated, evaluated and exported")
     p.add_argument("--opset", type=int, default=14, choices=range(14, 18))
     p.add_argument("--name", default="ttpscope-tiny")
     p.add_argument("--version", default="0.1.0")
@@ -86,12 +97,33 @@ def log(msg):
     print(f"[train {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def seed_everything(seed, threads):
+def seed_everything(seed, threads, device="cpu"):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
-    torch.use_deterministic_algorithms(True)
+    # On CUDA a kernel without a deterministic variant warns instead of stopping the run.
+    torch.use_deterministic_algorithms(True, **({"warn_only": True} if device == "cuda" else {}))
+
+
+def pick_device(name):
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        sys.exit("train.py: --device cuda but torch sees no GPU")
+    return name
+
+
+def load_weights(model, path):
+    """Load a state dict written by --save-torch (torch.save) or as .npz (any float dtype) into model."""
+    if path.endswith(".npz"):
+        with np.load(path) as z:
+            state = {k: torch.from_numpy(z[k].astype(np.float32) if z[k].dtype.kind == "f" else z[k]) for k in z.files}
+    else:
+        state = torch.load(path, map_location="cpu")
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        sys.exit(f"train.py: load weights {path}: missing {sorted(missing)}, unexpected {sorted(unexpected)}")
 
 
 def tokenizer_vocab_size(path):
@@ -114,12 +146,13 @@ def build_config(args, vocab_size, max_len, num_labels):
 def predict(model, split, pad_id, batch_size, limit=0):
     """Logits for every row of split (or its first `limit` rows), in row order."""
     model.eval()
+    dev = next(model.parameters()).device
     n = len(split) if not limit else min(limit, len(split))
     lengths = split.lengths[:n]
     out = np.zeros((n, model.config.num_labels), dtype=np.float32)
     for idx in tdata.bucket_batches(lengths, batch_size, None, shuffle=False):
         ids, mask, _ = tdata.make_batch(split, idx, pad_id)
-        out[idx] = model(ids, mask).numpy()
+        out[idx] = model(ids.to(dev), mask.to(dev)).float().cpu().numpy()
     return out
 
 
@@ -151,7 +184,7 @@ def replan(plan, step, elapsed_s, budget_s, warmup):
         plan["total"] = max(step + 1, feasible)
 
 
-def train(args, model, train_split, val_split, pad_id, labels):
+def train(args, model, train_split, val_split, pad_id, labels, device="cpu"):
     params_decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
     params_nodecay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
     opt = torch.optim.AdamW([{"params": params_decay, "weight_decay": args.weight_decay},
@@ -184,6 +217,8 @@ def train(args, model, train_split, val_split, pad_id, labels):
             t0 = time.time()
             model.train()
             ids, mask, y = tdata.make_batch(train_split, idx, pad_id)
+            if device != "cpu":
+                ids, mask, y = ids.to(device, non_blocking=True), mask.to(device, non_blocking=True), y.to(device, non_blocking=True)
             loss = F.cross_entropy(model(ids, mask), y)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -207,7 +242,7 @@ def train(args, model, train_split, val_split, pad_id, labels):
                 log(f"eval step {step}: val loss {rep['loss']:.4f} macro-F1 {rep['macro_f1']:.4f} acc {rep['accuracy']:.4f}")
                 if rep["macro_f1"] > best["val_macro_f1"]:
                     best = {"val_macro_f1": rep["macro_f1"], "step": step, "val_loss": rep["loss"]}
-                    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                    best_state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
                     bad_evals = 0
                 else:
                     bad_evals += 1
@@ -226,6 +261,7 @@ def train(args, model, train_split, val_split, pad_id, labels):
             break
     if best_state is not None:
         model.load_state_dict(best_state)
+    model.to("cpu")
     wall = time.time() - start
     return {
         "steps": step, "planned_steps": total, "final_planned_steps": plan["total"], "epochs": round(step / steps_per_epoch, 3), "stop_reason": stop_reason,
@@ -286,7 +322,8 @@ def write_outputs(args, model, cfg, labels, temperature, max_len, sample, extra_
 
 def main(argv=None):
     args = parse_args(argv)
-    seed_everything(args.seed, args.threads)
+    device = pick_device(args.device)
+    seed_everything(args.seed, args.threads, device)
     meta = None
     if not args.export_only:
         meta = tdata.load_meta(args.data)
@@ -300,9 +337,11 @@ def main(argv=None):
         sys.exit("train.py: need --vocab-size, --tokenizer or --data with meta.json")
     cfg = build_config(args, vocab, max_len, len(labels))
     model = RobertaForSequenceClassification(cfg)
+    if args.init_weights:
+        load_weights(model, args.init_weights)
     nparams = count_parameters(model)
     log(f"model: {args.layers} layers, hidden {args.hidden}, heads {args.heads}, ffn {args.ffn}, vocab {vocab}, "
-        f"max_len {max_len}, {nparams} parameters, {args.threads} threads")
+        f"max_len {max_len}, {nparams} parameters, {args.threads} threads, device {device}")
     log_obj = {"args": vars(args), "model": {"config": cfg.to_dict(), "parameters": nparams},
                "torch": torch.__version__}
 
@@ -320,13 +359,30 @@ def main(argv=None):
     log_obj["data"] = {k: (len(v) if v is not None else 0) for k, v in splits.items()}
     log(f"data: {log_obj['data']}")
 
+    if args.init_weights:
+        # Weights trained elsewhere (a GPU run's --save-torch output): keep that run's training record.
+        prior = os.path.join(os.path.dirname(os.path.abspath(args.init_weights)), "training_log.json")
+        log_obj["init_weights"] = {"path": args.init_weights}
+        if os.path.exists(prior):
+            with open(prior) as f:
+                p = json.load(f)
+            log_obj["init_weights"].update({"training": p.get("training"), "args": p.get("args"), "torch": p.get("torch")})
     if args.random_init:
         log_obj["training"] = {"steps": 0, "stop_reason": "random-init"}
     else:
-        log_obj["training"] = train(args, model, splits["train"], splits["val"], pad_id, labels)
+        if device != "cpu":
+            model.to(device)
+        log_obj["training"] = train(args, model, splits["train"], splits["val"], pad_id, labels, device)
+        log_obj["training"]["device"] = torch.cuda.get_device_name() if device == "cuda" else "cpu"
         tr = log_obj["training"]
         log(f"trained {tr['steps']} steps in {tr['train_seconds']}s ({tr['steps_per_second']} steps/s, "
             f"{tr['samples_per_second']} samples/s), stop: {tr['stop_reason']}, best {tr['best']}")
+    if args.weights_only:
+        os.makedirs(args.out, exist_ok=True)
+        np.savez(os.path.join(args.out, "weights.npz"), **{k: v.cpu().numpy() for k, v in model.state_dict().items()})
+        texport.write_json(os.path.join(args.out, "training_log.json"), log_obj)
+        log(f"wrote weights to {args.out}")
+        return 0
 
     results = {}
     logits_by = {}
@@ -368,7 +424,10 @@ def main(argv=None):
     log_obj["eval"] = results
 
     sample = sample_inputs(splits["val"], pad_id)
-    extra = {"trained_steps": log_obj["training"].get("steps", 0),
+    trained = log_obj["training"].get("steps", 0)
+    if "training" in log_obj.get("init_weights", {}) and log_obj["init_weights"]["training"]:
+        trained += log_obj["init_weights"]["training"].get("steps", 0)
+    extra = {"trained_steps": trained,
              "val_macro_f1": results["val"]["macro_f1"],
              "test_macro_f1": results.get("test", {}).get("macro_f1"),
              "heldout_macro_f1": results.get("heldout", {}).get("macro_f1")}

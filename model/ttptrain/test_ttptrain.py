@@ -208,3 +208,81 @@ class ScheduleTest(unittest.TestCase):
         f = tr.lr_lambda(100, plan)
         self.assertAlmostEqual(f(0), 0.01)
         self.assertAlmostEqual(f(5001), 0.0)
+
+
+def _load_train_script():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "train_script", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "train.py"))
+    tr = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tr)
+    return tr
+
+
+def _write_enc(d, rng, n=64, max_len=12, vocab=50):
+    """A tiny encoded dataset in model/cmd/encode's layout: the label is whether token 7 occurs."""
+    import json
+    with open(os.path.join(d, "meta.json"), "w") as f:
+        json.dump({"labels": ["benign", "T1003.002", "T1562", "T1134"], "max_len": max_len, "pad_id": 1,
+                   "bos_id": 0, "eos_id": 2, "vocab_size": vocab}, f)
+    for split in ("train", "val", "test"):
+        ids = np.full((n, max_len), 1, dtype=np.int32)
+        lengths = rng.randint(4, max_len + 1, size=n)
+        labels = np.zeros(n, dtype=np.int32)
+        for i, ln in enumerate(lengths):
+            ids[i, 0], ids[i, ln - 1] = 0, 2
+            ids[i, 1:ln - 1] = rng.randint(8, vocab, size=ln - 2)
+            if i % 2:
+                ids[i, 1] = 7
+                labels[i] = 2
+        np.save(os.path.join(d, split + "_ids.npy"), ids)
+        np.save(os.path.join(d, split + "_lengths.npy"), lengths.astype(np.int32))
+        np.save(os.path.join(d, split + "_labels.npy"), labels)
+
+
+class TrainElsewhereTest(unittest.TestCase):
+    """--weights-only then --init-weights --epochs 0: the GPU route exports what was trained."""
+
+    def test_weights_round_trip(self):
+        tr = _load_train_script()
+        with tempfile.TemporaryDirectory() as d:
+            enc, w, out = (os.path.join(d, x) for x in ("enc", "w", "out"))
+            os.makedirs(enc)
+            _write_enc(enc, np.random.RandomState(0))
+            size = ["--layers", "1", "--hidden", "16", "--heads", "2", "--ffn", "32", "--threads", "1"]
+            self.assertEqual(tr.main(["--data", enc, "--out", w, "--weights-only", "--max-steps", "20",
+                                      "--eval-every", "10", "--batch-size", "16"] + size), 0)
+            self.assertEqual(sorted(os.listdir(w)), ["training_log.json", "weights.npz"])
+            with np.load(os.path.join(w, "weights.npz")) as z:
+                trained = {k: z[k] for k in z.files}
+            self.assertEqual(tr.main(["--data", enc, "--out", out, "--epochs", "0",
+                                      "--init-weights", os.path.join(w, "weights.npz")] + size), 0)
+            import json
+            with open(os.path.join(out, "config.json")) as f:
+                conf = json.load(f)
+            self.assertEqual(conf["ttpscope"]["trained_steps"], 20)
+            # The exported model holds the trained weights: its verify logits are those of a model
+            # loaded from weights.npz.
+            cfg = RobertaConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                                intermediate_size=32, max_position_embeddings=14, num_labels=4)
+            m = RobertaForSequenceClassification(cfg)
+            m.load_state_dict({k: torch.from_numpy(v) for k, v in trained.items()})
+            m.eval()
+            with open(os.path.join(out, "verify.json")) as f:
+                ver = json.load(f)
+            with torch.no_grad():
+                got = m(torch.tensor(ver["input_ids"]), torch.tensor(ver["attention_mask"])).numpy()
+            np.testing.assert_allclose(got, np.array(ver["logits"]), atol=1e-4)
+
+    def test_init_weights_rejects_wrong_shape_names(self):
+        tr = _load_train_script()
+        with tempfile.TemporaryDirectory() as d:
+            enc = os.path.join(d, "enc")
+            os.makedirs(enc)
+            _write_enc(enc, np.random.RandomState(1))
+            bad = os.path.join(d, "bad.npz")
+            np.savez(bad, **{"not.a.parameter": np.zeros(3, dtype=np.float32)})
+            with self.assertRaises(SystemExit) as cm:
+                tr.main(["--data", enc, "--out", os.path.join(d, "o"), "--epochs", "0", "--init-weights", bad,
+                         "--layers", "1", "--hidden", "16", "--heads", "2", "--ffn", "32"])
+            self.assertIn("unexpected", str(cm.exception.code))
