@@ -132,7 +132,7 @@ adapt-check:
 # cascade.json, threshold set on validation so 99.9% of attack lines reach the transformer).
 MODEL_NGRAM_FLAGS ?=
 # The n-gram model's share in the probabilities of the lines the cascade passes on: 0.6 was the best of
-# 0.5-0.8 on half of 0.4.0's held-out families (model/default/MODEL_CARD.md).
+# 0.5-0.8 on half of 0.4.0's held-out families, and again on 0.5.0's (model/default/MODEL_CARD.md).
 MODEL_NGRAM_WEIGHT ?= 0.6
 model-ngram: model-data
 	$(GO) run ./model/cmd/ngramtrain -data $(MODEL_DATA) -out $(MODEL_OUT)/ngram.bin -seed $(MODEL_SEED) -ngram-weight $(MODEL_NGRAM_WEIGHT) $(MODEL_NGRAM_FLAGS)

@@ -72,8 +72,8 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"],
-                   help="where to train (auto: cuda when available); evaluation, calibration and export "
-                        "always run on the CPU so that a GPU run exports the same way")
+                   help="where to train (auto: cuda when available); the final evaluation, calibration and "
+                        "export always run on the CPU so that a GPU run exports the same way")
     p.add_argument("--weights-only", action="store_true",
                    help="after training write only weights.npz and training_log.json (no evaluation, "
                         "calibration or export: finish elsewhere with --init-weights and --epochs 0)")
@@ -360,7 +360,7 @@ def main(argv=None):
     log(f"data: {log_obj['data']}")
 
     if args.init_weights:
-        # Weights trained elsewhere (a GPU run's --save-torch output): keep that run's training record.
+        # Weights trained elsewhere (a GPU run's --weights-only output): keep that run's training record.
         prior = os.path.join(os.path.dirname(os.path.abspath(args.init_weights)), "training_log.json")
         log_obj["init_weights"] = {"path": args.init_weights}
         if os.path.exists(prior):
