@@ -175,7 +175,7 @@ func pairedReg(attack, ps bool) func(s *sample) string {
 // Weights of the paired families (here and in paired_cmd.go). The T1562 side
 // is weighted 3x the benign side so that, with a fifth of the records per
 // attack class against 55% benign, each side has about as many lines; both
-// are weighted up because one family spreads over a table of 13 to 31 rows
+// are weighted up because one family spreads over a table of 12 to 29 rows
 // (at weight 1, 200,000 records gave each row about 17 lines a side).
 const (
 	pairedAttackWeight = 6
