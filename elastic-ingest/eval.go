@@ -97,7 +97,7 @@ the transformer: same normalization, same report; the ONNX Runtime flags are the
 	fl.StringVar(&f.htmlOut, "html", "", "also write a self-contained HTML report (charts and tables) to this file")
 	fl.StringVar(&f.predsOut, "predictions", "", "also write every line with the prediction served for it as JSONL to this file")
 	fl.IntVar(&f.showMisses, "show-misses", 20, "missed art lines to list per file (-1: all)")
-	fl.BoolVar(&f.sweep, "threshold-sweep", false, "add a table of false-positive rate and per-test recall for thresholds 0.50 to 0.99")
+	fl.BoolVar(&f.sweep, "threshold-sweep", false, "add a table of false-positive rate, per-test recall and alert-rule macro-F1 for thresholds 0.50 to 0.99")
 	fl.IntVar(&f.bins, "bins", evaluate.DefaultBins, "calibration bins")
 	fl.IntVar(&f.limit, "limit", 0, "evaluate only the first N lines of each file (0: all)")
 	fl.IntVar(&f.chunk, "chunk", 256, "lines handed to one worker at a time")

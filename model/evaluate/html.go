@@ -236,7 +236,7 @@ func htmlSources(b *strings.Builder, s *SourceReport, th float64, width int) {
 }
 
 func htmlSweep(b *strings.Builder, s *Sweep) {
-	fmt.Fprintf(b, "<h3>Threshold sweep</h3>\n<p>False-positive rate over %s; recall over %s.</p>\n", esc(s.Negatives), esc(s.Positives))
+	fmt.Fprintf(b, "<h3>Threshold sweep</h3>\n<p>False-positive rate over %s; recall over %s; macro-F1 under the alert rule over all in-scope lines.</p>\n", esc(s.Negatives), esc(s.Positives))
 	if len(s.Points) == 0 {
 		return
 	}
@@ -248,6 +248,7 @@ func htmlSweep(b *strings.Builder, s *Sweep) {
 	for _, r := range s.Points[0].Recall {
 		head = append(head, "recall "+r.Class)
 	}
+	head = append(head, "macro-F1")
 	var rows [][]string
 	for _, p := range s.Points {
 		row := []string{fmt.Sprintf("%.2f", p.Threshold), fmt.Sprintf("%d / %d", p.FalsePositives, p.Negatives), pct(p.FPRate)}
@@ -257,7 +258,7 @@ func htmlSweep(b *strings.Builder, s *Sweep) {
 		for _, r := range p.Recall {
 			row = append(row, rate(r.Hits, r.N))
 		}
-		rows = append(rows, row)
+		rows = append(rows, append(row, fmt.Sprintf("%.3f", p.MacroF1)))
 	}
 	htmlTable(b, head, rows, 0)
 }

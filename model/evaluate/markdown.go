@@ -206,7 +206,7 @@ func writeSources(b *strings.Builder, s *SourceReport, th float64, width int) {
 }
 
 func writeSweep(b *strings.Builder, s *Sweep) {
-	fmt.Fprintf(b, "### Threshold sweep\n\nFalse-positive rate over %s; recall over %s.\n\n", s.Negatives, s.Positives)
+	fmt.Fprintf(b, "### Threshold sweep\n\nFalse-positive rate over %s; recall over %s; macro-F1 under the alert rule over all in-scope lines.\n\n", s.Negatives, s.Positives)
 	b.WriteString("| threshold | false positives | FP rate |")
 	if len(s.Points) > 0 && s.Points[0].Cleanup > 0 {
 		b.WriteString(" art-cleanup FP |")
@@ -220,11 +220,11 @@ func writeSweep(b *strings.Builder, s *Sweep) {
 	for _, c := range recallCols {
 		fmt.Fprintf(b, " recall %s |", c)
 	}
-	b.WriteString("\n|---:|---:|---:|")
+	b.WriteString(" macro-F1 |\n|---:|---:|---:|")
 	if len(s.Points) > 0 && s.Points[0].Cleanup > 0 {
 		b.WriteString("---:|")
 	}
-	b.WriteString(strings.Repeat("---:|", len(recallCols)) + "\n")
+	b.WriteString(strings.Repeat("---:|", len(recallCols)+1) + "\n")
 	for _, p := range s.Points {
 		fmt.Fprintf(b, "| %.2f | %d / %d | %s |", p.Threshold, p.FalsePositives, p.Negatives, pct(p.FPRate))
 		if p.Cleanup > 0 {
@@ -233,7 +233,7 @@ func writeSweep(b *strings.Builder, s *Sweep) {
 		for _, r := range p.Recall {
 			fmt.Fprintf(b, " %s |", rate(r.Hits, r.N))
 		}
-		b.WriteString("\n")
+		fmt.Fprintf(b, " %.3f |\n", p.MacroF1)
 	}
 	b.WriteString("\n")
 }

@@ -140,7 +140,9 @@ type SourceReport struct {
 	Misses    []Miss          `json:"misses"` // the first Options.MaxMisses of them, in file order
 }
 
-// Sweep is the threshold sweep: false-positive rate and per-test recall at each threshold.
+// Sweep is the threshold sweep: false-positive rate, per-test recall and alert-rule macro-F1 at each
+// threshold. The macro-F1 shows what a higher threshold costs on a labelled set such as the held-out
+// families, where false-positive rate and test recall alone hide the attack lines it stops alerting on.
 type Sweep struct {
 	Negatives string       `json:"negatives"` // the lines the false-positive rate is over
 	Positives string       `json:"positives"` // the tests the recall is over
@@ -157,6 +159,7 @@ type SweepPoint struct {
 	Cleanup        int           `json:"cleanup"`
 	CleanupFPRate  float64       `json:"cleanup_fp_rate"`
 	Recall         []ClassRecall `json:"test_recall"` // per attack class then AllClasses
+	MacroF1        float64       `json:"macro_f1"`    // alert-rule macro-F1 over the in-scope lines
 }
 
 // Evaluate computes the report of one file. It fails on an item with an invalid label or prediction.
@@ -204,7 +207,7 @@ func Evaluate(name string, items []Item, opts Options) (*Report, error) {
 		r.Sources = sources(items, opts)
 	}
 	if len(opts.Sweep) > 0 {
-		r.Sweep = sweep(items, hasSource, opts.Sweep)
+		r.Sweep = sweep(items, inScope, hasSource, opts.Sweep)
 	}
 	return r, nil
 }
@@ -448,7 +451,7 @@ func sources(items []Item, opts Options) *SourceReport {
 	return sr
 }
 
-func sweep(items []Item, hasSource bool, thresholds []float64) *Sweep {
+func sweep(items, inScope []Item, hasSource bool, thresholds []float64) *Sweep {
 	sw := &Sweep{Negatives: "benign lines", Positives: "tests (attack lines by group)"}
 	neg := filter(items, func(it Item) bool { return it.Label == Benign })
 	pos := items
@@ -465,6 +468,8 @@ func sweep(items []Item, hasSource bool, thresholds []float64) *Sweep {
 		p.FalsePositives, p.Negatives, p.FPRate = nb.Alerts, nb.N, nb.AlertRate
 		p.CleanupFP, p.Cleanup, p.CleanupFPRate = cb.Alerts, cb.N, cb.AlertRate
 		_, p.Recall = DetectTests(pos, th)
+		_, alert := confusions(inScope, th)
+		p.MacroF1 = alert.MacroF1
 		sw.Points = append(sw.Points, p)
 	}
 	return sw

@@ -213,11 +213,14 @@ func TestEvaluateWithoutSources(t *testing.T) {
 	}
 	// Without groups every attack line is its own test: 4 tests.
 	p := sw.Points[0]
-	if p.FalsePositives != 1 || p.Negatives != 2 || p.Cleanup != 0 || p.Recall[3] != (ClassRecall{AllClasses, 4, 2, 0.5}) {
+	// Alert macro-F1 at 0.6: benign P 1/3 R 1/2 (F1 0.4), T1562 P 1 R 1/3 (0.5), T1134 P 1/2 R 1 (2/3).
+	if p.FalsePositives != 1 || p.Negatives != 2 || p.Cleanup != 0 || p.Recall[3] != (ClassRecall{AllClasses, 4, 2, 0.5}) ||
+		!near(p.MacroF1, (0.4+0.5+2.0/3)/3) {
 		t.Errorf("sweep at 0.6 %+v", p)
 	}
 	p = sw.Points[1]
-	if p.FalsePositives != 0 || p.Recall[3] != (ClassRecall{AllClasses, 4, 1, 0.25}) {
+	// At 0.95: benign P 2/5 R 1 (F1 4/7), T1562 never predicted (0), T1134 P 1 R 1 (1).
+	if p.FalsePositives != 0 || p.Recall[3] != (ClassRecall{AllClasses, 4, 1, 0.25}) || !near(p.MacroF1, (4.0/7+0+1)/3) {
 		t.Errorf("sweep at 0.95 %+v", p)
 	}
 }
