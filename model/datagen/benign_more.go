@@ -132,6 +132,7 @@ func benignFamiliesMore() []Family {
 	fs = append(fs, bxWindowsFamilies()...)
 	fs = append(fs, bxMacFamilies()...)
 	fs = append(fs, bxMadeUpFamilies()...)
+	fs = append(fs, shortUtilFamilies()...)
 	fs = append(fs, bxHardNegFamilies()...)
 	fs = append(fs, bxScriptFamilies()...)
 	return fs

@@ -29,7 +29,9 @@ func addBenignSlotsRevert(m map[string]slotFunc) {
 }
 
 func rf(name, platform string, shell Shell, templates ...string) Family {
-	return bf("revert-"+name, platform, shell, templates...)
+	f := bf("revert-"+name, platform, shell, templates...)
+	f.KeepValue = true
+	return f
 }
 
 func benignFamiliesRevert() []Family {

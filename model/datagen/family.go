@@ -69,6 +69,12 @@ type Family struct {
 	// Clean disables noise and truncation (texts whose meaning depends on
 	// exact bytes, such as base64 a family builds itself).
 	Clean bool
+	// KeepValue spares a benign family the damage benignNoise does
+	// (truncation, a dropped or doubled character): reversals and the
+	// benign side of the paired tables carry their label in a value such
+	// damage can erase, and "-DisableArc" cut from "-DisableArchiveScanning
+	// $false" must not be learned as benign.
+	KeepValue bool
 	// Weight scales how often the family is drawn against the others of its
 	// class (0 means 1).
 	Weight float64

@@ -139,7 +139,7 @@ func sampleWith(f *Family, rng *rand.Rand, slots map[string]slotFunc, cfg Config
 				x = noise(s, f.Shell, x)
 			}
 		}
-		if f.Class == Benign {
+		if f.Class == Benign && !f.KeepValue {
 			x = benignNoise(s, x)
 		}
 	}

@@ -244,6 +244,41 @@ func TestFamilyWeight(t *testing.T) {
 	}
 }
 
+// TestKeepValue checks that benign damage (truncation, a dropped or doubled
+// character) hits an ordinary benign family and never one marked KeepValue,
+// whose label rests on its last bytes.
+func TestKeepValue(t *testing.T) {
+	const text = "Set-MpPreference -DisableArchiveScanning $false"
+	cfg := Config{LaunchProb: 1e-12, NoiseProb: 1e-12}
+	for _, keep := range []bool{false, true} {
+		f := fam("benign/x", Benign, "windows", PS, text)
+		f.KeepValue = keep
+		rng := rand.New(rand.NewPCG(5, 6))
+		damaged := 0
+		for range 2000 {
+			x, err := Sample(&f, rng, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if x != text {
+				damaged++
+			}
+		}
+		// 4% truncation and 3% character damage: about 140 of 2000.
+		if keep && damaged != 0 {
+			t.Errorf("KeepValue: %d of 2000 samples damaged, want 0", damaged)
+		}
+		if !keep && (damaged < 80 || damaged > 220) {
+			t.Errorf("plain benign family: %d of 2000 samples damaged, want about 140", damaged)
+		}
+	}
+	for _, f := range Registry() {
+		if f.Class == Benign && strings.HasPrefix(f.Name, "benign/revert-") && !f.KeepValue {
+			t.Errorf("%s: a reversal family without KeepValue", f.Name)
+		}
+	}
+}
+
 func TestPolicy(t *testing.T) {
 	recs, _ := generate(t, Config{Seed: 5, N: 90000, HoldoutFrac: -1, NoiseProb: 0.01, LaunchProb: 0.01})
 	rules := []struct {

@@ -30,7 +30,6 @@ var (
 		{`bcdedit /set {current} nx @`, "AlwaysOff", "{{OptIn|OptOut|AlwaysOn}}"},
 		{`sc{{|.exe}} config {{WinDefend|Sense|WdNisSvc|MpsSvc|EventLog|Sysmon64|wscsvc|SecurityHealthService|WdFilter}} start= @`, "disabled", "{{auto|demand|delayed-auto|boot}}"},
 		{`fltmc @ {{SysmonDrv|WdFilter|CSAgent|SentinelMonitor|CbDefense|edrsensor}}`, "unload", "load"},
-		{`{{reg}} add "HKLM\SOFTWARE\Policies\Microsoft\Windows\EventLog\{{Application|Security|System|Setup}}" /v ChannelAccess /t REG_SZ /d "@" /f`, "{{sddldeny}}", "{{sddlallow}}"},
 	}
 	togglePS = []toggle{
 		{`Set-NetFirewallProfile -Profile {{Domain,Public,Private|Domain|Public|Private|Domain,Private}} -LogBlocked @`, "{{False|$false}}", "{{True|$true}}"},
@@ -106,7 +105,7 @@ func pairedToggleFamilies() []Family {
 	} {
 		fs = append(fs,
 			Family{Name: "impair/paired-toggles-" + g.name, Class: T1562, Platform: g.platform, Shell: g.shell, Gen: pairedToggle(g.rows, true), Weight: pairedAttackWeight},
-			Family{Name: "benign/revert-paired-toggles-" + g.name, Class: Benign, Platform: g.platform, Shell: g.shell, Gen: pairedToggle(g.rows, false), Weight: pairedBenignWeight})
+			Family{Name: "benign/revert-paired-toggles-" + g.name, Class: Benign, Platform: g.platform, Shell: g.shell, Gen: pairedToggle(g.rows, false), Weight: pairedBenignWeight, KeepValue: true})
 	}
 	return fs
 }

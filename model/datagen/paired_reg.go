@@ -187,7 +187,7 @@ func pairedRegFamilies() []Family {
 	return []Family{
 		{Name: "impair/paired-reg-values-cmd", Class: T1562, Platform: "windows", Shell: Cmd, Gen: pairedReg(true, false), Weight: pairedAttackWeight},
 		{Name: "impair/paired-reg-values-ps", Class: T1562, Platform: "windows", Shell: PS, Gen: pairedReg(true, true), Weight: pairedAttackWeight},
-		{Name: "benign/revert-paired-reg-values-cmd", Class: Benign, Platform: "windows", Shell: Cmd, Gen: pairedReg(false, false), Weight: pairedBenignWeight},
-		{Name: "benign/revert-paired-reg-values-ps", Class: Benign, Platform: "windows", Shell: PS, Gen: pairedReg(false, true), Weight: pairedBenignWeight},
+		{Name: "benign/revert-paired-reg-values-cmd", Class: Benign, Platform: "windows", Shell: Cmd, Gen: pairedReg(false, false), Weight: pairedBenignWeight, KeepValue: true},
+		{Name: "benign/revert-paired-reg-values-ps", Class: Benign, Platform: "windows", Shell: PS, Gen: pairedReg(false, true), Weight: pairedBenignWeight, KeepValue: true},
 	}
 }
