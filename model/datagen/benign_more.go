@@ -133,6 +133,7 @@ func benignFamiliesMore() []Family {
 	fs = append(fs, bxMacFamilies()...)
 	fs = append(fs, bxMadeUpFamilies()...)
 	fs = append(fs, shortUtilFamilies()...)
+	fs = append(fs, manFamilies()...)
 	fs = append(fs, bxHardNegFamilies()...)
 	fs = append(fs, bxScriptFamilies()...)
 	return fs

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -275,6 +276,45 @@ func TestKeepValue(t *testing.T) {
 	for _, f := range Registry() {
 		if f.Class == Benign && strings.HasPrefix(f.Name, "benign/revert-") && !f.KeepValue {
 			t.Errorf("%s: a reversal family without KeepValue", f.Name)
+		}
+	}
+}
+
+// TestManFamilies checks the man-page corpus: enough programs, none the
+// labelling policy treats as a defense or attack tool, and every line of a
+// family starting with one of its programs.
+func TestManFamilies(t *testing.T) {
+	ps := parseManProgs()
+	if len(ps) < 2000 {
+		t.Fatalf("%d programs in data/manprogs.tsv, want at least 2000", len(ps))
+	}
+	banned := regexp.MustCompile(`^(iptables|ip6tables|nft|ufw|firewall-cmd|auditctl|augenrules|setenforce|aa-|apparmor|bash|sudo|su|pkexec)( |$)|^gcloud .*(logging|scc|firewall|security)`)
+	for _, p := range ps {
+		if banned.MatchString(p.cmd) {
+			t.Errorf("program %q should have been left out by mancorpus", p.cmd)
+		}
+	}
+	fs := manFamilies()
+	if len(fs) != 6 {
+		t.Fatalf("%d man-page families, want 6", len(fs))
+	}
+	// Benign damage (a dropped character, a cut) touches a few lines; the
+	// rest must start with a corpus program's command path.
+	cfg := Config{LaunchProb: 1e-12, NoiseProb: 1e-12}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, f := range fs {
+		ok := 0
+		for range 300 {
+			x, err := Sample(&f, rng, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if slices.ContainsFunc(ps, func(p manProg) bool { return x == p.cmd || strings.HasPrefix(x, p.cmd+" ") }) {
+				ok++
+			}
+		}
+		if ok < 280 {
+			t.Errorf("%s: %d of 300 lines start with a corpus program, want at least 280", f.Name, ok)
 		}
 	}
 }

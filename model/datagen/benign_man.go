@@ -1,0 +1,116 @@
+package datagen
+
+import (
+	_ "embed"
+	"fmt"
+	"hash/fnv"
+	"strings"
+)
+
+// Real programs with their real options: data/manprogs.tsv holds the command path, the options and
+// the synopsis arguments of 2,451 programs, taken from the manual pages installed on the machine that
+// built it by model/cmd/mancorpus (coreutils, util-linux, binutils, LLVM, git, dpkg/apt, OpenSSL, the
+// Google Cloud CLI reference, …). Programs the policy treats as defenses or attack tools were left out
+// there. A SOC's benign lines are mostly such programs, and the hand-written benign families cannot
+// name more than a few hundred of them: the transformer alone called everyday tools it had never seen
+// (a debugger, an emulator, a file-system label tool) an attack with high confidence.
+//
+//go:embed data/manprogs.tsv
+var manProgsTSV string
+
+type manProg struct {
+	cmd  string
+	opts []string
+	args []string
+}
+
+func parseManProgs() []manProg {
+	var ps []manProg
+	for _, line := range strings.Split(strings.TrimRight(manProgsTSV, "\n"), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) != 3 || f[0] == "" {
+			panic(fmt.Sprintf("data/manprogs.tsv: bad line %q", line))
+		}
+		ps = append(ps, manProg{cmd: f[0], opts: strings.Fields(f[1]), args: strings.Fields(f[2])})
+	}
+	return ps
+}
+
+// manArg renders a synopsis argument: the placeholder style of command references, or a value.
+func manArg(s *sample, name string) string {
+	if s.chance(0.5) {
+		return strings.ToLower(name)
+	}
+	switch {
+	case strings.Contains(name, "FILE") || strings.Contains(name, "PATH") || strings.Contains(name, "DEST"):
+		return s.expand("{{path/to/file|{{file}}|./{{file}}|/tmp/{{file}}|path/to/directory}}")
+	case strings.Contains(name, "REGION") || strings.Contains(name, "LOCATION"):
+		return s.expand("{{region}}")
+	case strings.Contains(name, "PID"):
+		return s.expand("{{pid}}")
+	case strings.Contains(name, "USER"):
+		return s.expand("{{user}}")
+	case strings.Contains(name, "HOST") || strings.Contains(name, "ADDR"):
+		return s.expand("{{host|ip}}")
+	case strings.Contains(name, "URL") || strings.Contains(name, "URI"):
+		return s.expand("{{url}}")
+	case strings.Contains(name, "LIMIT") || strings.Contains(name, "SIZE") || strings.Contains(name, "NUM") || strings.Contains(name, "COUNT"):
+		return s.expand("{{num}}")
+	}
+	return s.expand("{{word}}{{|-{{num}}|-{{proj}}}}")
+}
+
+// manLine draws one command line of program p.
+func manLine(s *sample, p manProg) string {
+	parts := []string{p.cmd}
+	gcloud := strings.HasPrefix(p.cmd, "gcloud ")
+	if len(p.opts) > 0 {
+		for n := s.intn(4); n > 0; n-- {
+			o := p.opts[s.intn(len(p.opts))]
+			if strings.HasPrefix(o, "--") && s.chance(0.4) {
+				v := s.expand("{{value|json|{{word}}|{{num}}|{{region}}|path/to/file|true}}")
+				if gcloud || s.chance(0.5) {
+					o += "=" + v
+				} else {
+					o += " " + v
+				}
+			}
+			parts = append(parts, o)
+		}
+	}
+	for _, a := range p.args {
+		if a == "COMMAND" || a == "GROUP" || a == "OPTIONS" || a == "OPTION" || a == "EXPRESSION" || a == "FIELD" || s.chance(0.3) {
+			continue
+		}
+		parts = append(parts, manArg(s, a))
+	}
+	if !gcloud && s.chance(0.05) {
+		parts = append(parts, s.pick("| less", "> path/to/output", "2>&1 | tee out.log", "| head -n 20"))
+	}
+	return strings.Join(parts, " ")
+}
+
+// manFamilies splits the programs into six families by a hash of the command (four of programs, two
+// of gcloud commands), so that the held-out split can leave some real programs out whole.
+func manFamilies() []Family {
+	var groups [6][]manProg
+	for _, p := range parseManProgs() {
+		h := fnv.New32a()
+		h.Write([]byte(p.cmd))
+		g := int(h.Sum32() % 4)
+		if strings.HasPrefix(p.cmd, "gcloud ") {
+			g = 4 + int(h.Sum32()%2)
+		}
+		groups[g] = append(groups[g], p)
+	}
+	var fs []Family
+	for i, ps := range groups {
+		name, platform := fmt.Sprintf("benign/manpage-programs-%d", i+1), "linux"
+		if i >= 4 {
+			name, platform = fmt.Sprintf("benign/manpage-gcloud-%d", i-3), "cloud"
+		}
+		fs = append(fs, Family{Name: name, Class: Benign, Platform: platform, Shell: Sh, Weight: 2,
+			Gen: func(s *sample) string { return manLine(s, ps[s.intn(len(ps))]) }})
+	}
+	return fs
+}
