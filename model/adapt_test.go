@@ -87,7 +87,9 @@ func TestAdaptation(t *testing.T) {
 	_, before := scores(t, base, site)
 	_, after := scores(t, adapted, site)
 	t.Logf("site test commands flagged: %d/%d before, %d/%d after", before, len(site), after, len(site))
-	if before < len(site)/4 {
+	// The site's commands must still be a false-positive problem for the shipped model, or the test
+	// shows nothing: 0.5.0 flagged 10 of the 40, 0.6.0 (trained on real programs too) flags 7.
+	if before < len(site)/8 {
 		t.Fatalf("the shipped model flags only %d/%d site commands: the test data no longer shows a false-positive problem", before, len(site))
 	}
 	if after > len(site)/20 {

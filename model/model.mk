@@ -31,7 +31,7 @@ MODEL_THREADS ?= 2
 # cpu (reproducible: the default model is rebuilt bit for bit) or cuda (a GPU: minutes instead of ~25, but
 # another GPU or torch gives other weights; evaluation, calibration and export still run on the CPU).
 MODEL_DEVICE ?= cpu
-MODEL_VERSION ?= 0.5.0
+MODEL_VERSION ?= 0.6.0
 MODEL_TRAIN_FLAGS ?=
 
 # Threads: torch intra-op threads from --threads; OpenMP must wait passively on a shared machine.
@@ -132,7 +132,8 @@ adapt-check:
 # cascade.json, threshold set on validation so 99.9% of attack lines reach the transformer).
 MODEL_NGRAM_FLAGS ?=
 # The n-gram model's share in the probabilities of the lines the cascade passes on: 0.6 was the best of
-# 0.5-0.8 on half of 0.4.0's held-out families, and again on 0.5.0's (model/default/MODEL_CARD.md).
+# 0.5-0.8 on half of 0.4.0's held-out families and again on 0.5.0's; on 0.6.0's, 0.7 was level with it
+# (model/default/MODEL_CARD.md).
 MODEL_NGRAM_WEIGHT ?= 0.6
 model-ngram: model-data
 	$(GO) run ./model/cmd/ngramtrain -data $(MODEL_DATA) -out $(MODEL_OUT)/ngram.bin -seed $(MODEL_SEED) -ngram-weight $(MODEL_NGRAM_WEIGHT) $(MODEL_NGRAM_FLAGS)
