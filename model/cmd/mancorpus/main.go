@@ -29,15 +29,55 @@ import (
 )
 
 // skipPrograms are left out whole: the attack families use them (POLICY.md, T1562), or they run other
-// commands as someone else or in another shell.
-var skipPrograms = regexp.MustCompile(`^(audit|aureport|ausearch|auditctl|augenrules|apparmor|aa-|selinux|setenforce|getenforce|` +
-	`sestatus|semanage|setsebool|iptables|ip6tables|iptables-|ip6tables-|nft|ufw|firewall|ebtables|arptables|xtables|` +
-	`bash|sh|dash|zsh|ksh|csh|tcsh|rbash|sudo|su|runuser|setpriv|pkexec|doas|capsh|history|wevtutil|logger|rsyslog|` +
-	`journald|systemd-journald|tcpdump|procdump|gdb|gcore|mimi|lsass)`)
+// commands as someone else or in another shell. The names must match whole: a prefix match would also drop
+// sha256sum (sh), shutdown (sh) or sum (su).
+var skipPrograms = nameSet(`aureport ausearch auditctl augenrules auditd setenforce getenforce sestatus
+		semanage setsebool restorecon chcon runcon nft ufw ebtables arptables bash sh dash zsh ksh csh tcsh rbash
+		sudo sudoedit sudoreplay su runuser setpriv pkexec doas capsh history wevtutil logger rsyslogd journald
+		systemd-journald tcpdump procdump gdb gcore`)
 
-// skipGcloud are gcloud command groups next to the cloud-logging and security families.
-var skipGcloud = regexp.MustCompile(`logging|scc|security|firewall|audit|polic|ids|binauthz|access-context|` +
-	`services_disable|web-security|recaptcha|kms|iam|organizations|asset|network-management|deny`)
+func nameSet(names string) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(names) {
+		m[n] = true
+	}
+	return m
+}
+
+// skipProgramPrefixes are families of programs left out by the start of their name.
+var skipProgramPrefixes = []string{"audit", "aa-", "apparmor", "selinux", "iptables", "ip6tables", "ebtables-",
+	"arptables-", "xtables", "nft-", "ufw-", "firewall", "mimi", "lsass", "systemd-journald"}
+
+// skipGcloud are gcloud command groups next to the cloud-logging and security families, matched
+// anywhere in the page name; skipGcloudGroups are short group names matched as a whole component.
+var skipGcloud = regexp.MustCompile(`logging|security|firewall|audit|polic|binauthz|access-context|` +
+	`services_disable|recaptcha|organizations|network-management|deny|kms`)
+
+var skipGcloudGroups = nameSet("scc ids iam asset")
+
+func skipProgram(name string) bool {
+	if skipPrograms[name] {
+		return true
+	}
+	for _, p := range skipProgramPrefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func skipGcloudPage(name string) bool {
+	if skipGcloud.MatchString(name) {
+		return true
+	}
+	for _, c := range strings.Split(name, "_") {
+		if skipGcloudGroups[c] {
+			return true
+		}
+	}
+	return false
+}
 
 var (
 	fontEsc  = regexp.MustCompile(`\\f(\[[^\]]*\]|\(..|.)`)
@@ -117,7 +157,7 @@ func run(out string, dirs []string, gcloudKeep, maxOpts int) error {
 // commandPath turns a page name into the command a user types, or false for a page to skip.
 func commandPath(name string, gcloudKeep int) (string, bool) {
 	if strings.HasPrefix(name, "gcloud") {
-		if strings.Contains(name, "_alpha") || strings.Contains(name, "_beta") || skipGcloud.MatchString(name) {
+		if strings.Contains(name, "_alpha") || strings.Contains(name, "_beta") || skipGcloudPage(name) {
 			return "", false
 		}
 		h := fnv.New32a()
@@ -127,7 +167,7 @@ func commandPath(name string, gcloudKeep int) (string, bool) {
 		}
 		return strings.ReplaceAll(name, "_", " "), true
 	}
-	if skipPrograms.MatchString(name) {
+	if skipProgram(name) {
 		return "", false
 	}
 	if rest, ok := strings.CutPrefix(name, "git-"); ok {

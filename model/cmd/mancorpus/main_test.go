@@ -73,6 +73,16 @@ func TestCommandPath(t *testing.T) {
 		{"gcloud_alpha_compute_disks_list", "", false},
 		{"gcloud_logging_sinks_delete", "", false},
 		{"gcloud_compute_firewall-rules_create", "", false},
+		{"gcloud_kms_keys_list", "", false},
+		// Whole names only: these begin like a skipped shell or switcher but are ordinary programs.
+		{"sha256sum", "sha256sum", true},
+		{"shutdown", "shutdown", true},
+		{"sum", "sum", true},
+		{"gdbus", "gdbus", true},
+		{"bashbug", "bashbug", true},
+		{"dashboard-cli", "dashboard-cli", true},
+		{"sudoreplay", "", false},
+		{"aa-status", "", false},
 	}
 	for _, tt := range tests {
 		got, ok := commandPath(tt.page, 1)
