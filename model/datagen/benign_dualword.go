@@ -296,7 +296,7 @@ func benignFamiliesDualword() []Family {
 			`hcloud server delete {{proj}}-{{n}}`,
 			`flyctl apps destroy {{proj}}-pr-{{num}} --yes`,
 			`heroku apps:destroy --app {{proj}}-review-{{num}} --confirm {{proj}}-review-{{num}}`,
-			`vercel remove {{proj}}-{{word}} --yes`),
+			`vercel remove {{proj}}-{{word}} --yes`).with(logDestinationAdmin...),
 
 		// 2. Hypervisors, VMs and containers stopped, killed, destroyed.
 		bf("dualword-vm-container-stop", "any", Sh,

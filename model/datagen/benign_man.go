@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"hash/fnv"
+	"regexp"
 	"strings"
 )
 
@@ -60,9 +61,25 @@ func manArg(s *sample, name string) string {
 	return s.expand("{{word}}{{|-{{num}}|-{{proj}}}}")
 }
 
-// manLine draws one command line of program p.
-func manLine(s *sample, p manProg) string {
+// dualOption matches options whose names sound like tampering or credential access: --disable-updates,
+// --kill-after, --no-verify, --dump-input, --token, --force-delete. Real programs have hundreds of them.
+var dualOption = regexp.MustCompile(`(?i)disable|kill|stop|dump|mask|token|delete|remove|bypass|ignore|unload|^--?no-|purge|wipe|` +
+	`force|privil|imperson|credential|passw|secur|firewall|audit|log|unsafe|insecure|skip|suspend|terminate|block|deny`)
+
+// manLine draws one command line of program p; with dual, one of its options is a dualOption.
+func manLine(s *sample, p manProg, dual bool) string {
 	parts := []string{p.cmd}
+	if dual {
+		var ds []string
+		for _, o := range p.opts {
+			if dualOption.MatchString(o) {
+				ds = append(ds, o)
+			}
+		}
+		if len(ds) > 0 {
+			parts = append(parts, ds[s.intn(len(ds))])
+		}
+	}
 	gcloud := strings.HasPrefix(p.cmd, "gcloud ")
 	if len(p.opts) > 0 {
 		for n := s.intn(4); n > 0; n-- {
@@ -91,7 +108,9 @@ func manLine(s *sample, p manProg) string {
 }
 
 // manFamilies splits the programs into six families by a hash of the command (four of programs, two
-// of gcloud commands), so that the held-out split can leave some real programs out whole.
+// of gcloud commands), so that the held-out split can leave some real programs out whole. In the
+// program families, two lines in five use one of the program's dualOptions when it has any: the
+// false alarms left on real benign commands were mostly such options (--disable-…, kill, dump).
 func manFamilies() []Family {
 	var groups [6][]manProg
 	for _, p := range parseManProgs() {
@@ -109,8 +128,12 @@ func manFamilies() []Family {
 		if i >= 4 {
 			name, platform = fmt.Sprintf("benign/manpage-gcloud-%d", i-3), "cloud"
 		}
+		dual := 0.4
+		if i >= 4 {
+			dual = 0
+		}
 		fs = append(fs, Family{Name: name, Class: Benign, Platform: platform, Shell: Sh, Weight: 2,
-			Gen: func(s *sample) string { return manLine(s, ps[s.intn(len(ps))]) }})
+			Gen: func(s *sample) string { return manLine(s, ps[s.intn(len(ps))], s.chance(dual)) }})
 	}
 	return fs
 }

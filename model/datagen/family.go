@@ -9,6 +9,7 @@ package datagen
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -147,6 +148,12 @@ func Validate(fs []Family) error {
 }
 
 // fam builds a template family.
+// with returns f with more templates.
+func (f Family) with(templates ...string) Family {
+	f.Templates = append(slices.Clip(f.Templates), templates...)
+	return f
+}
+
 func fam(name string, class Label, platform string, shell Shell, templates ...string) Family {
 	return Family{Name: name, Class: class, Platform: platform, Shell: shell, Templates: templates}
 }

@@ -317,6 +317,22 @@ func TestManFamilies(t *testing.T) {
 			t.Errorf("%s: %d of 300 lines start with a corpus program, want at least 280", f.Name, ok)
 		}
 	}
+	// With dual, the option right after the command path is one of the program's dualOptions.
+	s := newSample(rand.New(rand.NewPCG(5, 6)), newSlots())
+	n := 0
+	for _, p := range ps {
+		if !slices.ContainsFunc(p.opts, dualOption.MatchString) || strings.HasPrefix(p.cmd, "gcloud ") {
+			continue
+		}
+		n++
+		f := strings.Fields(strings.TrimPrefix(manLine(s, p, true), p.cmd+" "))
+		if len(f) == 0 || !dualOption.MatchString(f[0]) || !slices.Contains(p.opts, f[0]) {
+			t.Fatalf("%s: dual line starts with %q, want one of its dual options", p.cmd, f)
+		}
+	}
+	if n < 500 {
+		t.Errorf("%d programs with a dual option, want at least 500", n)
+	}
 }
 
 func TestPolicy(t *testing.T) {
@@ -391,6 +407,9 @@ func TestPolicy(t *testing.T) {
 		{`autologger\\[^"]+"? -name start -value 0`, T1562, ""},
 		{`autologger\\[^"]+"? -name start -value 1`, Benign, ""},
 		{`^remove-itemproperty -path "?hkcu:\\environment"? -name complus_etwenabled`, Benign, ""},
+		{`^(remove-azeventhub|az eventhubs eventhub delete) .*-name (insights-|siem-|activity-logs|audit-stream|security-events|diag-logs)`, T1562, ""},
+		{`^(remove-azeventhub|az eventhubs eventhub delete) .*-name (orders|clickstream|payments-events|inventory-updates|checkout|metrics-raw)$`, Benign, ""},
+		{`^(aws firehose delete-delivery-stream|aws kinesis delete-stream) .*(cloudtrail|flow-logs|siem|audit|security-hub|waf-logs)`, T1562, ""},
 	}
 	for _, rule := range rules {
 		re := regexp.MustCompile(rule.pattern)

@@ -222,6 +222,7 @@ func newSlots() map[string]slotFunc {
 	addBenignSlotsRevert(m)
 	addPairedSlots(m)
 	addBenignSlotsPriorWin(m)
+	addLogDestinationSlots(m)
 	return m
 }
 

@@ -7,7 +7,7 @@ package datagen
 
 func impairFamiliesMore() []Family {
 	var fs []Family
-	for _, b := range [][]Family{impairMoreDefender(), impairMoreLogging(), impairMoreNet(), impairMoreVendors(), impairMoreUnix(), impairMoreCloud()} {
+	for _, b := range [][]Family{impairMoreDefender(), impairMoreLogging(), impairMoreNet(), impairMoreVendors(), impairMoreUnix(), impairMoreCloud(), impairLogDestinations()} {
 		fs = append(fs, b...)
 	}
 	return fs
