@@ -147,13 +147,13 @@ func Validate(fs []Family) error {
 	return nil
 }
 
-// fam builds a template family.
 // with returns f with more templates.
 func (f Family) with(templates ...string) Family {
 	f.Templates = append(slices.Clip(f.Templates), templates...)
 	return f
 }
 
+// fam builds a template family.
 func fam(name string, class Label, platform string, shell Shell, templates ...string) Family {
 	return Family{Name: name, Class: class, Platform: platform, Shell: shell, Templates: templates}
 }

@@ -1,12 +1,13 @@
 package datagen
 
 // Deleting where the logs go (T1562.008): the export destinations of cloud audit and diagnostic
-// logs — Azure Event Hubs, storage containers and Log Analytics tables that diagnostic settings
-// write to; AWS Kinesis and Firehose streams, CloudWatch subscription targets and CloudTrail
-// buckets; GCP Pub/Sub topics and BigQuery datasets behind log sinks; SIEM forwarder inputs.
-// Disabling the setting is in impairMoreCloud; here the setting stays and its destination goes,
-// which stops the logs as surely. Deleting a bucket or its objects is left out: from the line alone
-// a log archive cannot be told from any other bucket. The benign side (logDestinationAdmin) deletes
+// logs — Azure Event Hubs and Log Analytics tables that diagnostic settings write to; AWS Kinesis
+// and Firehose streams and CloudWatch Logs destinations; GCP Pub/Sub topics, BigQuery datasets and
+// logging buckets behind log sinks; SIEM forwarder inputs. Disabling the setting is in
+// impairMoreCloud; here the setting stays and its destination goes, which stops the logs as surely.
+// Storage buckets and containers and their objects are left out: in a generated line a log archive
+// looks like any other bucket, and a first try with them raised false alarms on ordinary
+// `aws s3 rm … --recursive` lines. The benign side (logDestinationAdmin) deletes
 // application streams and topics and creates, lists and inspects log destinations, so that the
 // deciding signal is what the destination carries, not the verb.
 
