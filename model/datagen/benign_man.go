@@ -22,6 +22,7 @@ var manProgsTSV string
 type manProg struct {
 	cmd  string
 	opts []string
+	dual []string // the opts that match dualOption
 	args []string
 }
 
@@ -32,7 +33,13 @@ func parseManProgs() []manProg {
 		if len(f) != 3 || f[0] == "" {
 			panic(fmt.Sprintf("data/manprogs.tsv: bad line %q", line))
 		}
-		ps = append(ps, manProg{cmd: f[0], opts: strings.Fields(f[1]), args: strings.Fields(f[2])})
+		p := manProg{cmd: f[0], opts: strings.Fields(f[1]), args: strings.Fields(f[2])}
+		for _, o := range p.opts {
+			if dualOption.MatchString(o) {
+				p.dual = append(p.dual, o)
+			}
+		}
+		ps = append(ps, p)
 	}
 	return ps
 }
@@ -69,16 +76,8 @@ var dualOption = regexp.MustCompile(`(?i)disable|kill|stop|dump|mask|token|delet
 // manLine draws one command line of program p; with dual, one of its options is a dualOption.
 func manLine(s *sample, p manProg, dual bool) string {
 	parts := []string{p.cmd}
-	if dual {
-		var ds []string
-		for _, o := range p.opts {
-			if dualOption.MatchString(o) {
-				ds = append(ds, o)
-			}
-		}
-		if len(ds) > 0 {
-			parts = append(parts, ds[s.intn(len(ds))])
-		}
+	if dual && len(p.dual) > 0 {
+		parts = append(parts, p.dual[s.intn(len(p.dual))])
 	}
 	gcloud := strings.HasPrefix(p.cmd, "gcloud ")
 	if len(p.opts) > 0 {
@@ -124,13 +123,9 @@ func manFamilies() []Family {
 	}
 	var fs []Family
 	for i, ps := range groups {
-		name, platform := fmt.Sprintf("benign/manpage-programs-%d", i+1), "linux"
+		name, platform, dual := fmt.Sprintf("benign/manpage-programs-%d", i+1), "linux", 0.4
 		if i >= 4 {
-			name, platform = fmt.Sprintf("benign/manpage-gcloud-%d", i-3), "cloud"
-		}
-		dual := 0.4
-		if i >= 4 {
-			dual = 0
+			name, platform, dual = fmt.Sprintf("benign/manpage-gcloud-%d", i-3), "cloud", 0
 		}
 		fs = append(fs, Family{Name: name, Class: Benign, Platform: platform, Shell: Sh, Weight: 2,
 			Gen: func(s *sample) string { return manLine(s, ps[s.intn(len(ps))], s.chance(dual)) }})

@@ -321,7 +321,7 @@ func TestManFamilies(t *testing.T) {
 	s := newSample(rand.New(rand.NewPCG(5, 6)), newSlots())
 	n := 0
 	for _, p := range ps {
-		if !slices.ContainsFunc(p.opts, dualOption.MatchString) || strings.HasPrefix(p.cmd, "gcloud ") {
+		if len(p.dual) == 0 || strings.HasPrefix(p.cmd, "gcloud ") {
 			continue
 		}
 		n++

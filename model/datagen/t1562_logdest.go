@@ -64,7 +64,6 @@ func addLogDestinationSlots(m map[string]slotFunc) {
 	m["ldns"] = oneOf("{{proj}}-logs-ns", "evhns-{{proj}}-diag", "siem-export", "{{proj}}-security-ns", "diag-{{region}}")
 	m["ldhub"] = oneOf("insights-operational-logs", "insights-logs-auditevent", "insights-logs-signinlogs", "activity-logs",
 		"siem-{{word}}", "security-events", "audit-stream", "defender-export", "sentinel-export", "diag-logs")
-	m["ldsa"] = oneOf("{{proj}}diaglogs", "stlogs{{num}}", "auditlogs{{proj}}", "siemarchive{{num}}")
 	m["ldws"] = oneOf("{{proj}}-law", "sentinel-{{proj}}", "soc-workspace", "law-security")
 	m["ldstream"] = oneOf("{{proj}}-cloudtrail-stream", "vpc-flow-logs", "guardduty-findings", "security-hub-export",
 		"splunk-{{word}}", "siem-firehose", "audit-log-delivery", "cloudwatch-logs-to-siem", "waf-logs")

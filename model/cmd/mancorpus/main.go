@@ -31,10 +31,10 @@ import (
 // skipPrograms are left out whole: the attack families use them (POLICY.md, T1562), or they run other
 // commands as someone else or in another shell. The names must match whole: a prefix match would also drop
 // sha256sum (sh), shutdown (sh) or sum (su).
-var skipPrograms = nameSet(`aureport ausearch auditctl augenrules auditd setenforce getenforce sestatus
+var skipPrograms = nameSet(`aureport ausearch augenrules setenforce getenforce sestatus
 		semanage setsebool restorecon chcon runcon nft ufw ebtables arptables bash sh dash zsh ksh csh tcsh rbash
 		sudo sudoedit sudoreplay su runuser setpriv pkexec doas capsh history wevtutil logger rsyslogd journald
-		systemd-journald tcpdump procdump gdb gcore`)
+		tcpdump procdump gdb gcore`)
 
 func nameSet(names string) map[string]bool {
 	m := map[string]bool{}
@@ -44,7 +44,8 @@ func nameSet(names string) map[string]bool {
 	return m
 }
 
-// skipProgramPrefixes are families of programs left out by the start of their name.
+// skipProgramPrefixes are families of programs left out by the start of their name (auditctl, auditd,
+// systemd-journald and its socket pages among them).
 var skipProgramPrefixes = []string{"audit", "aa-", "apparmor", "selinux", "iptables", "ip6tables", "ebtables-",
 	"arptables-", "xtables", "nft-", "ufw-", "firewall", "mimi", "lsass", "systemd-journald"}
 
