@@ -5,12 +5,15 @@
 //	command path <TAB> options, space-separated <TAB> positional arguments, space-separated
 //
 // It is run by hand on a machine with manual pages, and its output is committed, so the generator stays
-// deterministic on machines without them. Programs the labelling policy treats as defenses or attack
+// deterministic on machines without them. The committed file was made from the pages installed on the
+// build machine and those of about 4,300 Debian packages that debian_pages.py fetches (see there). Programs the labelling policy treats as defenses or attack
 // tools (firewalls, audit, SELinux/AppArmor, shells, privilege switchers) are skipped: their pages
 // would add benign lines next to the attack families' commands; the gcloud pages of logging, security
 // and firewall groups likewise.
 //
-//	go run ./model/cmd/mancorpus -out model/datagen/data/manprogs.tsv /usr/share/man/man1 /usr/share/man/man8
+//	/usr/bin/python3 model/cmd/mancorpus/debian_pages.py --out /tmp/debman
+//	go run ./model/cmd/mancorpus -out model/datagen/data/manprogs.tsv /usr/share/man/man1 /usr/share/man/man8 \
+//		/tmp/debman/root/usr/share/man/man1 /tmp/debman/root/usr/share/man/man8
 package main
 
 import (
@@ -34,7 +37,7 @@ import (
 var skipPrograms = nameSet(`aureport ausearch augenrules setenforce getenforce sestatus
 		semanage setsebool restorecon chcon runcon nft ufw ebtables arptables bash sh dash zsh ksh csh tcsh rbash
 		sudo sudoedit sudoreplay su runuser setpriv pkexec doas capsh history wevtutil logger rsyslogd journald
-		tcpdump procdump gdb gcore`)
+		tcpdump procdump gdb gcore net sam save Save eventlog inetutils-logger idevicesyslog`)
 
 func nameSet(names string) map[string]bool {
 	m := map[string]bool{}
@@ -47,7 +50,7 @@ func nameSet(names string) map[string]bool {
 // skipProgramPrefixes are families of programs left out by the start of their name (auditctl, auditd,
 // systemd-journald and its socket pages among them).
 var skipProgramPrefixes = []string{"audit", "aa-", "apparmor", "selinux", "iptables", "ip6tables", "ebtables-",
-	"arptables-", "xtables", "nft-", "ufw-", "firewall", "mimi", "lsass", "systemd-journald"}
+	"arptables-", "xtables", "nft-", "ufw-", "firewall", "mimi", "lsass", "systemd-journald", "clam", "fail2ban"}
 
 // skipGcloud are gcloud command groups next to the cloud-logging and security families, matched
 // anywhere in the page name; skipGcloudGroups are short group names matched as a whole component.

@@ -83,6 +83,12 @@ func TestCommandPath(t *testing.T) {
 		{"dashboard-cli", "dashboard-cli", true},
 		{"sudoreplay", "", false},
 		{"aa-status", "", false},
+		// Pages of Debian's archive: names the attack families use on Windows or for the hives.
+		{"net", "", false},
+		{"netstat", "netstat", true},
+		{"sam", "", false},
+		{"clamdscan", "", false},
+		{"dump", "dump", true},
 	}
 	for _, tt := range tests {
 		got, ok := commandPath(tt.page, 1)
