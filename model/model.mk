@@ -31,7 +31,7 @@ MODEL_THREADS ?= 2
 # cpu (reproducible: the default model is rebuilt bit for bit) or cuda (a GPU: minutes instead of ~25, but
 # another GPU or torch gives other weights; evaluation, calibration and export still run on the CPU).
 MODEL_DEVICE ?= cpu
-MODEL_VERSION ?= 0.7.0
+MODEL_VERSION ?= 0.8.0
 MODEL_TRAIN_FLAGS ?=
 
 # Threads: torch intra-op threads from --threads; OpenMP must wait passively on a shared machine.
