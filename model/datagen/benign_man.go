@@ -13,9 +13,10 @@ import (
 // from the manual pages installed on the machine that built it (coreutils, util-linux, binutils, LLVM,
 // git, dpkg/apt, OpenSSL, the Google Cloud CLI reference, …) and from those of about 4,300 Debian
 // packages of the admin, utility, network, development, text, web and database sections. Programs the
-// policy treats as defenses or attack tools were left out there. A SOC's benign lines are mostly such programs, and the hand-written benign families cannot
-// name more than a few hundred of them: the transformer alone called everyday tools it had never seen
-// (a debugger, an emulator, a file-system label tool) an attack with high confidence.
+// policy treats as defenses or attack tools were left out there. A SOC's benign lines are mostly such
+// programs, and the hand-written benign families cannot name more than a few hundred of them: the
+// transformer alone called everyday tools it had never seen (a debugger, an emulator, a file-system
+// label tool) an attack with high confidence.
 //
 //go:embed data/manprogs.tsv
 var manProgsTSV string

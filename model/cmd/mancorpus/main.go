@@ -6,10 +6,10 @@
 //
 // It is run by hand on a machine with manual pages, and its output is committed, so the generator stays
 // deterministic on machines without them. The committed file was made from the pages installed on the
-// build machine and those of about 4,300 Debian packages that debian_pages.py fetches (see there). Programs the labelling policy treats as defenses or attack
-// tools (firewalls, audit, SELinux/AppArmor, shells, privilege switchers) are skipped: their pages
-// would add benign lines next to the attack families' commands; the gcloud pages of logging, security
-// and firewall groups likewise.
+// build machine and those of about 4,300 Debian packages that debian_pages.py fetches (see there).
+// Programs the labelling policy treats as defenses or attack tools (firewalls, audit, SELinux/AppArmor,
+// anti-virus, shells, privilege switchers) are skipped: their pages would add benign lines next to the
+// attack families' commands; the gcloud pages of logging, security and firewall groups likewise.
 //
 //	/usr/bin/python3 model/cmd/mancorpus/debian_pages.py --out /tmp/debman
 //	go run ./model/cmd/mancorpus -out model/datagen/data/manprogs.tsv /usr/share/man/man1 /usr/share/man/man8 \
@@ -32,8 +32,9 @@ import (
 )
 
 // skipPrograms are left out whole: the attack families use them (POLICY.md, T1562), or they run other
-// commands as someone else or in another shell. The names must match whole: a prefix match would also drop
-// sha256sum (sh), shutdown (sh) or sum (su).
+// commands as someone else or in another shell. From Debian's pages: Samba's net (the attack families'
+// Windows "net stop"), the sam editor and programs named save (the hive and "reg save"), and loggers.
+// The names must match whole: a prefix match would also drop sha256sum (sh), shutdown (sh) or sum (su).
 var skipPrograms = nameSet(`aureport ausearch augenrules setenforce getenforce sestatus
 		semanage setsebool restorecon chcon runcon nft ufw ebtables arptables bash sh dash zsh ksh csh tcsh rbash
 		sudo sudoedit sudoreplay su runuser setpriv pkexec doas capsh history wevtutil logger rsyslogd journald

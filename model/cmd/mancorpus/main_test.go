@@ -83,7 +83,8 @@ func TestCommandPath(t *testing.T) {
 		{"dashboard-cli", "dashboard-cli", true},
 		{"sudoreplay", "", false},
 		{"aa-status", "", false},
-		// Pages of Debian's archive: names the attack families use on Windows or for the hives.
+		// Pages of Debian's archive: names the attack families use (Windows net, the SAM hive) and
+		// anti-virus are left out; ordinary programs that share a prefix with them are kept.
 		{"net", "", false},
 		{"netstat", "netstat", true},
 		{"sam", "", false},
