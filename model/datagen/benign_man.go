@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"fmt"
 	"hash/fnv"
-	"regexp"
 	"strings"
 )
 
@@ -24,7 +23,7 @@ var manProgsTSV string
 type manProg struct {
 	cmd  string
 	opts []string
-	dual []string // the opts that match dualOption
+	dual []string // the opts for which dualOption is true
 	args []string
 }
 
@@ -37,7 +36,7 @@ func parseManProgs() []manProg {
 		}
 		p := manProg{cmd: f[0], opts: strings.Fields(f[1]), args: strings.Fields(f[2])}
 		for _, o := range p.opts {
-			if dualOption.MatchString(o) {
+			if dualOption(o) {
 				p.dual = append(p.dual, o)
 			}
 		}
@@ -70,10 +69,27 @@ func manArg(s *sample, name string) string {
 	return s.expand("{{word}}{{|-{{num}}|-{{proj}}}}")
 }
 
-// dualOption matches options whose names sound like tampering or credential access: --disable-updates,
-// --kill-after, --no-verify, --dump-input, --token, --force-delete. Real programs have hundreds of them.
-var dualOption = regexp.MustCompile(`(?i)disable|kill|stop|dump|mask|token|delete|remove|bypass|ignore|unload|^--?no-|purge|wipe|` +
-	`force|privil|imperson|credential|passw|secur|firewall|audit|log|unsafe|insecure|skip|suspend|terminate|block|deny`)
+// dualWords are the parts of option names that sound like tampering or credential access:
+// --disable-updates, --kill-after, --dump-input, --token, --force-delete. Real programs have thousands.
+var dualWords = []string{"disable", "kill", "stop", "dump", "mask", "token", "delete", "remove", "bypass",
+	"ignore", "unload", "purge", "wipe", "force", "privil", "imperson", "credential", "passw", "secur",
+	"firewall", "audit", "log", "unsafe", "insecure", "skip", "suspend", "terminate", "block", "deny"}
+
+// dualOption reports whether option o contains one of dualWords or starts with --no-/-no-, ignoring
+// ASCII case. It runs on every option of every program each time the registry is built, where a
+// case-folding regular expression took half a second for the 13,914 programs.
+func dualOption(o string) bool {
+	o = strings.ToLower(o)
+	if strings.HasPrefix(o, "--no-") || strings.HasPrefix(o, "-no-") {
+		return true
+	}
+	for _, w := range dualWords {
+		if strings.Contains(o, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // manLine draws one command line of program p; with dual, one of its options is a dualOption.
 func manLine(s *sample, p manProg, dual bool) string {
